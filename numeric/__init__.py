@@ -1,0 +1,1 @@
+"""gradproof numeric side: compile formulas to numpy, finite differences, training."""

@@ -1,0 +1,76 @@
+"""Typed errors: everything that stops gradproof from checking a piece of input.
+
+A refuted claim is never an exception; these mean "could not check". Each
+carries the source span it is about and a hint, and is turned into user text
+in one place per surface (CLI, pytest, export) through :meth:`one_line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A position in a source file: 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+
+    def shifted(self, text_before: str) -> "Span":
+        """The span reached after reading ``text_before`` from this one."""
+        newlines = text_before.count("\n")
+        if newlines == 0:
+            return Span(self.path, self.line, self.column + len(text_before))
+        tail = text_before.rsplit("\n", 1)[1]
+        return Span(self.path, self.line + newlines, len(tail) + 1)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class GradproofError(Exception):
+    """Base class: a problem with the input, located and with a hint."""
+
+    kind = "error"
+
+    def __init__(self, message: str, span: Span | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+
+    def located(self, span: Span) -> "GradproofError":
+        """Attach ``span`` if the error does not know its position yet."""
+        if self.span is None:
+            self.span = span
+        return self
+
+    def one_line(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        hint = f" (hint: {self.hint})" if self.hint else ""
+        return f"{where}error: {self.message}{hint}"
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class NotesError(GradproofError):
+    """The Markdown file or a derivation block cannot be read."""
+
+
+class LatexError(GradproofError):
+    """A math fragment cannot be parsed."""
+
+
+class NotationError(GradproofError):
+    """Symbols, indices or shapes do not fit the declared context."""
+
+
+class ModelError(GradproofError):
+    """The model definitions are unusable (cycles, unsupported functions)."""
+
+
+class UsageError(GradproofError):
+    """A command was called with arguments that cannot work."""
