@@ -1,0 +1,95 @@
+"""Opaque elementary functions used throughout gradproof.
+
+SymPy's own ``exp`` rewrites ``1/exp(a)`` to ``exp(-a)`` and merges
+``exp(a)*exp(b)``; after such rewrites the same quantity appears as different
+atoms and true claims look false. These classes never evaluate or combine:
+each only knows its derivative (``fdiff``), and the chain rule lives once in
+SymPy's ``Function`` base. One table, :data:`FUNCTIONS`, says how each is
+written in LaTeX and evaluated by mpmath; the numeric side maps the same names
+to numpy ufuncs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import mpmath
+import sympy
+
+
+class Opaque(sympy.Function):
+    """A one-argument function that SymPy must not rewrite."""
+
+    nargs = 1
+    name: str = ""
+
+    @classmethod
+    def eval(cls, arg):  # never evaluate: keep the node opaque
+        return None
+
+    def _latex(self, printer, exp=None):
+        inner = printer._print(self.args[0])
+        head = FUNCTIONS[self.name].latex
+        if exp is not None:
+            return rf"{head}^{{{exp}}}\left({inner}\right)"
+        return rf"{head}\left({inner}\right)"
+
+    def _sympystr(self, printer):
+        return f"{self.name}({printer._print(self.args[0])})"
+
+
+class Exp(Opaque):
+    name = "exp"
+
+    def fdiff(self, argindex=1):
+        return Exp(self.args[0])
+
+    def _latex(self, printer, exp=None):
+        inner = printer._print(self.args[0])
+        base = rf"e^{{{inner}}}"
+        return rf"\left({base}\right)^{{{exp}}}" if exp is not None else base
+
+
+class Tanh(Opaque):
+    name = "tanh"
+
+    def fdiff(self, argindex=1):
+        return 1 - Tanh(self.args[0]) ** 2
+
+
+class Sigmoid(Opaque):
+    name = "sigmoid"
+
+    def fdiff(self, argindex=1):
+        s = Sigmoid(self.args[0])
+        return s * (1 - s)
+
+
+class Log(Opaque):
+    name = "log"
+
+    def fdiff(self, argindex=1):
+        return 1 / self.args[0]
+
+
+@dataclass(frozen=True)
+class FunctionRule:
+    """How one opaque function is written, built and evaluated."""
+
+    cls: type
+    latex: str
+    mpmath: Callable
+    numpy: str  # name of the numpy ufunc (resolved on the numeric side)
+    derivative: Callable  # (value F, argument u) -> dF/du, in terms of F and u
+
+
+FUNCTIONS: dict[str, FunctionRule] = {
+    "exp": FunctionRule(Exp, r"\exp", mpmath.exp, "exp", lambda f, u: f),
+    "tanh": FunctionRule(Tanh, r"\tanh", mpmath.tanh, "tanh", lambda f, u: 1 - f**2),
+    "sigmoid": FunctionRule(Sigmoid, r"\sigma", lambda x: 1 / (1 + mpmath.exp(-x)),
+                            "sigmoid", lambda f, u: f * (1 - f)),
+    "log": FunctionRule(Log, r"\log", mpmath.log, "log", lambda f, u: 1 / u),
+}
+
+OPAQUE_CLASSES = tuple(rule.cls for rule in FUNCTIONS.values())

@@ -1,0 +1,135 @@
+"""The model in index notation: tensors, definitions and the network they form.
+
+A tensor is identified by its name and the ranges of its index positions, so
+``w_{ij}`` (I×J) and ``w_{jk}`` (J×K) are two tensors. Each tensor gets one
+SymPy ``IndexedBase`` (or a ``Symbol`` for a scalar); expressions are ordinary
+SymPy expressions over ``Indexed`` entries, ``Sum`` with 0-based limits
+``(k, 0, K - 1)``, ``KroneckerDelta`` and the opaque functions of
+:mod:`symbolic.functions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy
+
+from .errors import Span
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A named quantity with an index range per position (``()`` for a scalar)."""
+
+    name: str  # as written, without backslash: 'w', 'h', 'delta', 'L'
+    ranges: tuple[str, ...]  # size names, e.g. ('I', 'J')
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}[{','.join(self.ranges)}]" if self.ranges else self.name
+
+    @property
+    def base(self):
+        """The SymPy object that stands for this tensor (real-valued)."""
+        if not self.ranges:
+            return sympy.Symbol(self.key, real=True)
+        return sympy.IndexedBase(self.key, real=True)
+
+    def entry(self, *indices):
+        """``base[indices]``, or the scalar symbol."""
+        if not self.ranges:
+            return self.base
+        return self.base[indices]
+
+    @property
+    def latex(self) -> str:
+        return "\\" + self.name if len(self.name) > 1 and self.name.isalpha() and self.name in GREEK else self.name
+
+    def __str__(self) -> str:
+        if not self.ranges:
+            return self.name
+        return f"{self.name} ({'×'.join(self.ranges)})"
+
+
+GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+         "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+         "omega", "Delta", "Gamma", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
+
+
+@dataclass
+class Definition:
+    """``tensor[indices] = expr``: one line of the model, or a claim-defined name."""
+
+    tensor: Tensor
+    indices: tuple[sympy.Symbol, ...]
+    expr: sympy.Expr
+    span: Span | None = None
+    source: str = ""
+
+    @property
+    def lhs(self):
+        return self.tensor.entry(*self.indices) if self.indices else self.tensor.base
+
+
+@dataclass
+class Network:
+    """The ordered definitions of a context and the tensors they mention."""
+
+    index_ranges: dict[str, str]  # index letter -> size name ('k' -> 'K'); primes share the base
+    definitions: list[Definition] = field(default_factory=list)
+    tensors: dict[str, Tensor] = field(default_factory=dict)  # key -> tensor
+    loss: Tensor | None = None
+    input: Tensor | None = None
+    target: Tensor | None = None
+
+    def defined(self) -> dict[Tensor, Definition]:
+        return {d.tensor: d for d in self.definitions}
+
+    def definition_of(self, tensor: Tensor) -> Definition | None:
+        for d in self.definitions:
+            if d.tensor == tensor:
+                return d
+        return None
+
+    @property
+    def leaves(self) -> list[Tensor]:
+        """Tensors used by definitions but not defined, in order of first use."""
+        defined = {d.tensor for d in self.definitions}
+        seen: list[Tensor] = []
+        for d in self.definitions:
+            for t in tensors_in(d.expr, self):
+                if t not in defined and t not in seen:
+                    seen.append(t)
+        return seen
+
+    @property
+    def parameters(self) -> list[Tensor]:
+        """Leaves that are trained: every leaf but the input and the target."""
+        return [t for t in self.leaves if t not in (self.input, self.target)]
+
+    def tensor_of(self, base) -> Tensor:
+        return self.tensors[str(base)]
+
+    def size_symbol(self, letter: str) -> sympy.Symbol:
+        return sympy.Symbol(self.index_ranges[letter.rstrip("'")], integer=True, positive=True)
+
+
+def tensors_in(expr: sympy.Expr, network: Network) -> list[Tensor]:
+    """Tensors mentioned in ``expr``, in a stable order."""
+    found: list[Tensor] = []
+    for atom in sympy.preorder_traversal(expr):
+        key = None
+        if isinstance(atom, sympy.Indexed):
+            key = str(atom.base)
+        elif isinstance(atom, sympy.Symbol) and str(atom) in network.tensors:
+            key = str(atom)
+        if key is not None and key in network.tensors:
+            t = network.tensors[key]
+            if t not in found:
+                found.append(t)
+    return found
+
+
+def index_symbol(letter: str) -> sympy.Symbol:
+    """The SymPy symbol for an index letter such as ``k`` or ``k'``."""
+    return sympy.Symbol(letter, integer=True)
