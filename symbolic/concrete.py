@@ -1,0 +1,258 @@
+"""The model at concrete sizes: values and derivatives as rational functions of atoms.
+
+Every leaf entry is a real symbol; every distinct tanh/exp/log/sigmoid subterm
+is an *atom*, a symbol that remembers its function and argument. Values of
+defined quantities and of claims are rational functions of leaves and atoms,
+and derivatives are taken by the chain rule over the definitions (forward
+mode, one seed entry at a time), so no transcendental function ever reaches
+SymPy's simplifier. An atom is canonical: ``exp(-u)`` is ``1/exp(u)``,
+``tanh(-u)`` is ``-tanh(u)``, ``log`` of a positive product is a sum of logs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import sympy
+
+from .errors import NotationError
+from .functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid, Tanh
+from .resolve import Grad
+from .tensors import Network, Tensor
+
+Entry = tuple[Tensor, tuple[int, ...]]
+
+
+@dataclass(frozen=True)
+class Atom:
+    """What an atom symbol stands for: ``function(argument)``."""
+
+    function: str
+    argument: sympy.Expr
+
+
+class Concrete:
+    """One network at one size assignment."""
+
+    def __init__(self, network: Network, sizes: dict[str, int]):
+        self.network = network
+        self.sizes = sizes
+        self.definitions = {d.tensor: d for d in network.definitions}
+        self.atoms: dict[sympy.Symbol, Atom] = {}
+        self._atom_for: dict[tuple[str, sympy.Expr], sympy.Symbol] = {}
+        self.leaves: dict[sympy.Symbol, Entry] = {}
+        self._values: dict[Entry, sympy.Expr] = {}
+        self._derivatives: dict[tuple[Entry, Entry], sympy.Expr] = {}
+        self._upstream = self._dependencies()
+
+    # -- structure ----------------------------------------------------------------
+    def _dependencies(self) -> dict[Tensor, set[Tensor]]:
+        from .tensors import tensors_in
+
+        upstream: dict[Tensor, set[Tensor]] = {}
+        for d in self.network.definitions:  # dependency order
+            direct = set(tensors_in(d.expr, self.network))
+            closure = set(direct)
+            for t in direct:
+                closure |= upstream.get(t, set())
+            upstream[d.tensor] = closure
+        return upstream
+
+    def depends(self, tensor: Tensor, on: Tensor) -> bool:
+        return tensor == on or on in self._upstream.get(tensor, ())
+
+    def size(self, size_name: str) -> int:
+        return self.sizes[size_name]
+
+    def index_values(self, tensor: Tensor, indices, env) -> tuple[int, ...]:
+        values = []
+        for position, idx in enumerate(indices):
+            value = int(idx.xreplace(env)) if not isinstance(idx, sympy.Integer) else int(idx)
+            bound = self.size(tensor.ranges[position])
+            if not 0 <= value < bound:
+                raise NotationError(f"index {value + 1} of {tensor.name} is outside 1..{bound} "
+                                    f"({tensor.ranges[position]} = {bound} while checking)",
+                                    hint="use index letters rather than fixed numbers")
+            values.append(value)
+        return tuple(values)
+
+    def entry_of(self, expr, env) -> Entry:
+        if isinstance(expr, sympy.Indexed):
+            tensor = self.network.tensor_of(expr.base)
+            return tensor, self.index_values(tensor, expr.indices, env)
+        return self.network.tensors[str(expr)], ()
+
+    def leaf(self, entry: Entry) -> sympy.Symbol:
+        tensor, idx = entry
+        name = tensor.key + ("[" + ",".join(map(str, idx)) + "]" if idx else "")
+        symbol = sympy.Symbol(name, real=True)
+        self.leaves[symbol] = entry
+        return symbol
+
+    # -- atoms ----------------------------------------------------------------------
+    def atom(self, function: str, argument: sympy.Expr) -> sympy.Expr:
+        """The canonical value of ``function(argument)``."""
+        if function == "exp":
+            if argument == 0:
+                return sympy.Integer(1)
+            if argument.could_extract_minus_sign():
+                return 1 / self.atom("exp", -argument)
+            coeff, rest = argument.as_coeff_Mul()
+            if coeff.is_Integer and coeff > 1:
+                return self.atom("exp", rest) ** coeff
+            if argument in self.atoms and self.atoms[argument].function == "log":
+                return self.atoms[argument].argument
+        elif function == "tanh":
+            if argument == 0:
+                return sympy.Integer(0)
+            if argument.could_extract_minus_sign():
+                return -self.atom("tanh", -argument)
+        elif function == "sigmoid":
+            if argument.could_extract_minus_sign():
+                return 1 - self.atom("sigmoid", -argument)
+        elif function == "log":
+            if argument == 1:
+                return sympy.Integer(0)
+            split = self._split_log(argument)
+            if split is not None:
+                return split
+        key = (function, argument)
+        symbol = self._atom_for.get(key)
+        if symbol is None:
+            symbol = sympy.Symbol(f"{function}{len(self.atoms)}", real=True)
+            self._atom_for[key] = symbol
+            self.atoms[symbol] = Atom(function, argument)
+        return symbol
+
+    def _positive(self, expr) -> bool:
+        if isinstance(expr, sympy.Symbol) and expr in self.atoms:
+            return self.atoms[expr].function in ("exp", "sigmoid")
+        if expr.is_Number:
+            return expr > 0
+        if isinstance(expr, sympy.Pow):
+            return self._positive(expr.base)
+        if isinstance(expr, (sympy.Mul, sympy.Add)):
+            return all(self._positive(a) for a in expr.args)
+        return False
+
+    def _split_log(self, argument):
+        """log of a positive product or power as a sum of logs; log(exp(u)) = u."""
+        if isinstance(argument, sympy.Symbol) and argument in self.atoms:
+            atom = self.atoms[argument]
+            return atom.argument if atom.function == "exp" else None
+        if isinstance(argument, sympy.Mul) and self._positive(argument):
+            return sympy.Add(*[self.atom("log", f) for f in argument.args])
+        if isinstance(argument, sympy.Pow) and self._positive(argument.base):
+            return argument.exp * self.atom("log", argument.base)
+        return None
+
+    # -- values ----------------------------------------------------------------------
+    def value(self, expr, env: dict) -> sympy.Expr:
+        """``expr`` at these sizes and index values, over leaves and atoms."""
+        if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
+                                               and str(expr) in self.network.tensors):
+            return self.entry_value(self.entry_of(expr, env))
+        if isinstance(expr, sympy.Number):
+            return expr
+        if isinstance(expr, sympy.KroneckerDelta):
+            a, b = (int(x.xreplace(env)) for x in expr.args)
+            return sympy.Integer(int(a == b))
+        if isinstance(expr, sympy.Sum):
+            return self._sum(expr, env, lambda body, e: self.value(body, e))
+        if isinstance(expr, Opaque):
+            return self.atom(expr.name, self.value(expr.args[0], env))
+        if isinstance(expr, Grad):
+            of, wrt = expr.args
+            return self.derivative(of, env, self.entry_of(wrt, env))
+        if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow)):
+            return expr.func(*[self.value(a, env) for a in expr.args])
+        raise NotationError(f"cannot evaluate '{expr}'")
+
+    def entry_value(self, entry: Entry) -> sympy.Expr:
+        cached = self._values.get(entry)
+        if cached is not None:
+            return cached
+        tensor, idx = entry
+        definition = self.definitions.get(tensor)
+        if definition is None:
+            result = self.leaf(entry)
+        else:
+            env = dict(zip(definition.indices, map(sympy.Integer, idx)))
+            result = self.value(definition.expr, env)
+        self._values[entry] = result
+        return result
+
+    def _sum(self, expr: sympy.Sum, env: dict, term):
+        ranges = []
+        for var, _lo, hi in expr.limits:
+            ranges.append((var, range(int(hi.subs(self._size_subs())) + 1)))
+        total = []
+        for values in itertools.product(*(r for _v, r in ranges)):
+            inner = dict(env)
+            inner.update({v: sympy.Integer(x) for (v, _r), x in zip(ranges, values)})
+            total.append(term(expr.function, inner))
+        return sympy.Add(*total)
+
+    def _size_subs(self):
+        return {sympy.Symbol(name, integer=True, positive=True): n for name, n in self.sizes.items()}
+
+    # -- derivatives ------------------------------------------------------------------
+    def derivative(self, expr, env: dict, seed: Entry) -> sympy.Expr:
+        """d value(expr) / d seed, with the seed's tensor entries as independent variables."""
+        if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
+                                               and str(expr) in self.network.tensors):
+            return self.entry_derivative(self.entry_of(expr, env), seed)
+        if isinstance(expr, (sympy.Number, sympy.KroneckerDelta)):
+            return sympy.Integer(0)
+        if isinstance(expr, sympy.Sum):
+            return self._sum(expr, env, lambda body, e: self.derivative(body, e, seed))
+        if isinstance(expr, Opaque):
+            inner = self.derivative(expr.args[0], env, seed)
+            if inner == 0:
+                return sympy.Integer(0)
+            u = self.value(expr.args[0], env)
+            f = self.atom(expr.name, u)
+            return FUNCTIONS[expr.name].derivative(f, u) * inner
+        if isinstance(expr, sympy.Add):
+            return sympy.Add(*[self.derivative(a, env, seed) for a in expr.args])
+        if isinstance(expr, sympy.Mul):
+            terms = []
+            for pos, factor in enumerate(expr.args):
+                d = self.derivative(factor, env, seed)
+                if d != 0:
+                    others = [self.value(a, env) for k, a in enumerate(expr.args) if k != pos]
+                    terms.append(sympy.Mul(d, *others))
+            return sympy.Add(*terms)
+        if isinstance(expr, sympy.Pow):
+            base, exponent = expr.args
+            if exponent.free_symbols or exponent.has(sympy.Indexed):
+                return self.derivative(Exp(exponent * Log(base)), env, seed)
+            d = self.derivative(base, env, seed)
+            if d == 0:
+                return sympy.Integer(0)
+            return exponent * self.value(base, env) ** (exponent - 1) * d
+        if isinstance(expr, Grad):
+            raise NotationError("nested derivatives are not supported",
+                                hint="name the inner derivative first")
+        raise NotationError(f"cannot differentiate '{expr}'")
+
+    def entry_derivative(self, entry: Entry, seed: Entry) -> sympy.Expr:
+        tensor, idx = entry
+        seed_tensor, seed_idx = seed
+        if tensor == seed_tensor:
+            return sympy.Integer(int(idx == seed_idx))
+        if not self.depends(tensor, seed_tensor) or tensor not in self.definitions:
+            return sympy.Integer(0)
+        key = (entry, seed)
+        cached = self._derivatives.get(key)
+        if cached is not None:
+            return cached
+        definition = self.definitions[tensor]
+        env = dict(zip(definition.indices, map(sympy.Integer, idx)))
+        result = self.derivative(definition.expr, env, seed)
+        self._derivatives[key] = result
+        return result
+
+
+__all__ = ["Atom", "Concrete", "Entry", "Exp", "Log", "Sigmoid", "Tanh"]

@@ -1,0 +1,193 @@
+"""Model contexts: from a ``derivation`` block to a network with assumptions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import sympy
+
+from .errors import GradproofError, ModelError, NotationError, Span
+from .latex import parse_latex
+from .resolve import Grad, Resolver, free_indices, split_symbol
+from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
+from .verdicts import Verdict
+
+AssumptionKind = Literal["one-hot", "sum-to-one"]
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A fact about a leaf that claims may rely on."""
+
+    kind: AssumptionKind
+    tensor: Tensor
+    text: str
+
+    def describe(self) -> str:
+        if self.kind == "one-hot":
+            return f"one-hot {self.tensor.name}"
+        letter = "k"
+        return rf"\sum_{letter} {self.tensor.name}_{letter} = 1"
+
+
+@dataclass
+class Context:
+    """Everything a claim is checked against."""
+
+    network: Network
+    assumptions: list[Assumption] = field(default_factory=list)
+    expect: dict[str, Verdict] = field(default_factory=dict)
+    span: Span | None = None
+    model_definitions: int = 0  # how many definitions come from the block (the rest from claims)
+
+
+_ONE_HOT = re.compile(r"^one[- ]hot\s+\\?([A-Za-z]+)$", re.I)
+_SUM_TO_ONE = re.compile(r"^\\sum_\{?\s*([A-Za-z])'*(?:=1)?\s*\}?(?:\^\{?\w+\}?)?\s*\\?([A-Za-z]+)_\{?\1\}?\s*=\s*1$")
+
+
+def split_equation(text: str) -> tuple[str, str] | None:
+    """Split ``lhs = rhs`` at the first top-level '='."""
+    depth = 0
+    for pos, ch in enumerate(text):
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            return text[:pos], text[pos + 1:]
+    return None
+
+
+def lhs_tensor(text: str, span: Span, network: Network) -> tuple[Tensor, tuple[sympy.Symbol, ...]]:
+    """Read the left side of a definition: one symbol with distinct index letters."""
+    raw = parse_latex(text, span)
+    if not isinstance(raw.expr, sympy.Symbol) or raw.derivatives:
+        raise ModelError(f"the left side '{text.strip()}' must be one symbol such as h_j", span,
+                         "define one quantity per line: name_{indices} = expression")
+    mention = split_symbol(raw.expr.name)
+    letters = mention.tokens
+    for tok in letters:
+        if tok.startswith("#"):
+            raise ModelError(f"{mention.written}: define a quantity for all indices, not one entry",
+                             span, "use index letters on the left side")
+        if tok.rstrip("'") not in network.index_ranges:
+            raise NotationError(f"index letter {tok} has no range in this context", span,
+                                f"declare it under indices, e.g. {tok.rstrip(chr(39))}: K")
+    if len(set(letters)) != len(letters):
+        raise ModelError(f"{mention.written} repeats an index on the left side", span,
+                         "use a different letter for each index position")
+    ranges = tuple(network.index_ranges[t.rstrip("'")] for t in letters)
+    tensor = Tensor(mention.name, ranges)
+    return tensor, tuple(index_symbol(t) for t in letters)
+
+
+def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Context:
+    """Build the network of one ``derivation`` block.
+
+    Raises:
+        GradproofError: a definition cannot be read, or the definitions form a cycle.
+    """
+    indices = {str(k): str(v) for k, v in (data.get("indices") or {}).items()}
+    network = Network(index_ranges=indices)
+    lines: list[tuple[Tensor, tuple, str, Span]] = []
+    for text, line_span in defines:
+        parts = split_equation(text)
+        if parts is None:
+            raise ModelError(f"'{text.strip()}' is not a definition", line_span,
+                             "write name_{indices} = expression")
+        tensor, idx = lhs_tensor(parts[0], line_span, network)
+        if tensor.key in network.tensors and any(t == tensor for t, *_ in lines):
+            raise ModelError(f"{tensor} is defined twice", line_span, "remove one of the definitions")
+        network.tensors[tensor.key] = tensor
+        rhs_span = line_span.shifted(parts[0] + "=")
+        lines.append((tensor, idx, parts[1], rhs_span))
+    definitions: list[Definition] = []
+    for tensor, idx, rhs, rhs_span in lines:
+        raw = parse_latex(rhs, rhs_span)
+        try:
+            expr = Resolver(network, "define", rhs_span, rhs).resolve(raw)
+        except GradproofError as err:
+            raise err.located(rhs_span)
+        if expr.has(Grad):
+            raise ModelError("a model definition cannot contain a derivative", rhs_span,
+                             "define the forward model only; write derivatives as claims")
+        extra = free_indices(expr) - set(idx)
+        if extra:
+            names = ", ".join(sorted(map(str, extra)))
+            raise NotationError(f"index {names} is free on the right side of {tensor.name} "
+                                f"but not on its left", rhs_span,
+                                f"sum over it (\\sum_{sorted(map(str, extra))[0]}) or add it to the left side")
+        definitions.append(Definition(tensor, idx, expr, rhs_span, rhs.strip()))
+    network.definitions = _ordered(definitions)
+    loss_name = str(data.get("loss", "L"))
+    network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")
+                         and not d.tensor.ranges), None)
+    if network.loss is None and definitions:
+        raise ModelError(f"the loss {loss_name} is not defined as a scalar", span,
+                         "define it, e.g. L = \\frac{1}{2} \\sum_k (t_k - o_k)^2, or set loss:")
+    leaves = network.leaves
+    network.input = _leaf_named(leaves, str(data.get("input", "x")))
+    network.target = _leaf_named(leaves, str(data.get("target", "t")))
+    assumptions = [_assumption(text, network, span) for text in data.get("assume") or []]
+    for a in assumptions:
+        if a.kind == "one-hot" and network.target is None:
+            network.target = a.tensor
+    return Context(network, assumptions, dict(data.get("expect") or {}), span, len(definitions))
+
+
+def _leaf_named(leaves: list[Tensor], name: str) -> Tensor | None:
+    return next((t for t in leaves if t.name == name.lstrip("\\")), None)
+
+
+def _assumption(text: str, network: Network, span: Span) -> Assumption:
+    text = str(text).strip()
+    m = _ONE_HOT.match(text)
+    kind: AssumptionKind
+    if m:
+        kind, name = "one-hot", m.group(1)
+    else:
+        m = _SUM_TO_ONE.match(re.sub(r"\\limits|\s+", lambda x: "" if x.group(0) == "\\limits" else " ", text))
+        if not m:
+            raise ModelError(f"unknown assumption '{text}'", span,
+                             r"write 'one-hot t' or '\sum_k t_k = 1'")
+        kind, name = "sum-to-one", m.group(2)
+    candidates = [t for t in network.leaves if t.name == name and len(t.ranges) == 1]
+    if not candidates:
+        raise ModelError(f"assumption '{text}': {name} is not a vector leaf of the model", span,
+                         "assumptions are about leaves such as the targets t_k")
+    return Assumption(kind, candidates[0], text)
+
+
+def _ordered(definitions: list[Definition]) -> list[Definition]:
+    """Definitions in dependency order; a cycle is an error naming it."""
+    by_tensor = {d.tensor: d for d in definitions}
+    state: dict[Tensor, int] = {}
+    order: list[Definition] = []
+
+    def visit(d: Definition, path: list[Tensor]) -> None:
+        mark = state.get(d.tensor)
+        if mark == 2:
+            return
+        if mark == 1:
+            cycle = path[path.index(d.tensor):] + [d.tensor]
+            raise ModelError("definition cycle: " + " → ".join(t.name for t in cycle), d.span,
+                             "each quantity must be computed from earlier ones")
+        state[d.tensor] = 1
+        for dep in tensors_in(d.expr, _NetworkView(by_tensor)):
+            if dep in by_tensor:
+                visit(by_tensor[dep], path + [d.tensor])
+        state[d.tensor] = 2
+        order.append(d)
+
+    for d in definitions:
+        visit(d, [])
+    return order
+
+
+class _NetworkView:
+    """Just enough of a Network for :func:`tensors_in` during ordering."""
+
+    def __init__(self, by_tensor: dict[Tensor, Definition]):
+        self.tensors = {t.key: t for t in by_tensor}

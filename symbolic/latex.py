@@ -1,0 +1,280 @@
+"""LaTeX front end: normalise the notation authors use, then parse with latex2sympy2.
+
+Derivatives are cut out before parsing (latex2sympy2 reads few of the forms
+people write) and replaced by placeholder symbols ``\\Xi_{n}``; each one's
+numerator and denominator are parsed on their own. The result is a raw SymPy
+expression whose symbols are still LaTeX names (``w_{jk}``); giving them
+meaning is :mod:`symbolic.resolve`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy
+
+from .errors import LatexError, Span
+from .notation import COSMETIC, IVERSON, PLACEHOLDER, REWRITES
+
+_COSMETIC = re.compile("|".join(COSMETIC))
+_REWRITES = [(re.compile(p), r) for p, r in REWRITES]
+_PRIMED = re.compile(r"([A-Za-z])('+)")
+
+
+@dataclass
+class DerivativeSource:
+    """``d of / d wrt`` as written; ``of`` is None for the loss (``\\nabla w``)."""
+
+    of: "RawExpr | None"
+    wrt: "RawExpr"
+
+
+@dataclass
+class RawExpr:
+    """A parsed term: SymPy expression plus the derivatives cut out of it."""
+
+    expr: sympy.Expr
+    derivatives: dict[int, DerivativeSource] = field(default_factory=dict)
+    text: str = ""
+
+
+def check_braces(text: str, span: Span) -> None:
+    """Raise a LatexError at the exact position of an unbalanced brace."""
+    stack: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            i += 2
+            continue
+        if ch == "{":
+            stack.append(i)
+        elif ch == "}":
+            if not stack:
+                raise LatexError("unbalanced '}': nothing to close", span.shifted(text[:i]),
+                                 "remove it or add the matching '{'")
+            stack.pop()
+        i += 1
+    if stack:
+        raise LatexError("unbalanced '{': it is never closed", span.shifted(text[:stack[-1]]),
+                         "add the matching '}'")
+
+
+def normalise(text: str) -> str:
+    """Rewrite accepted notation into the subset latex2sympy2 reads."""
+    text = _COSMETIC.sub(" ", text)
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    text = IVERSON.sub(lambda m: rf"\delta_{{{m.group(1)}{m.group(2)}}}", text)
+    text = _PRIMED.sub(lambda m: f"{m.group(1)}_{{{'p' * len(m.group(2))}}}", text)
+    text = re.sub(r"\\text\s*\{\s*\}", " ", text)
+    text = _normalise_sums(text)
+    text = re.sub(r"(?<!\\sqrt)\[", "(", text).replace("]", ")")
+    return text
+
+
+def _read_group(s: str, i: int) -> tuple[str, int]:
+    """Read a brace group or a single token starting at ``i`` (spaces skipped)."""
+    while i < len(s) and s[i].isspace():
+        i += 1
+    if i >= len(s):
+        return "", i
+    if s[i] == "{":
+        depth, j = 0, i
+        while j < len(s):
+            if s[j] == "\\":
+                j += 2
+                continue
+            if s[j] == "{":
+                depth += 1
+            elif s[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    return s[i + 1:j], j + 1
+            j += 1
+        return s[i + 1:], len(s)
+    if s[i] == "\\":
+        m = re.match(r"\\[A-Za-z]+|\\.", s[i:])
+        return m.group(0), i + len(m.group(0))
+    return s[i], i + 1
+
+
+def _normalise_sums(s: str) -> str:
+    """``\\sum_k``, ``\\sum_{k}`` and ``\\sum_{k}^{K}`` become ``\\sum_{k=1}^{N}``."""
+    out, i = [], 0
+    while True:
+        j = s.find(r"\sum", i)
+        if j < 0:
+            out.append(s[i:])
+            return "".join(out)
+        out.append(s[i:j])
+        k = j + 4
+        while k < len(s) and s[k].isspace():
+            k += 1
+        if k >= len(s) or s[k] != "_":
+            raise LatexError(r"a sum needs its index: write \sum_k or \sum_{k=1}^{K}",
+                             hint=r"gradproof reads \sum_k as a sum over the whole range of k")
+        sub, k = _read_group(s, k + 1)
+        upper = None
+        m = re.match(r"\s*\^", s[k:])
+        if m:
+            upper, k = _read_group(s, k + m.end())
+        if "=" in sub:
+            var, lower = sub.split("=", 1)
+        else:
+            var, lower = sub, "1"
+        out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{{upper or 'N'}}} ")
+        i = k
+
+
+def _next_operand(s: str, i: int) -> int:
+    """End of the product that starts at ``i``: the next top-level + - = or the end."""
+    depth, j = 0, i
+    while j < len(s) and s[j].isspace():
+        j += 1
+    start = j
+    while j < len(s):
+        ch = s[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            if depth == 0:
+                return j
+            depth -= 1
+        elif depth == 0 and ch in "+-=" and j > start:
+            return j
+        j += 1
+    return j
+
+
+_D_PREFIX = re.compile(r"^\s*(\\partial(?![A-Za-z])|d(?![a-zA-Z]{2,}\b)(?=\s|[A-Za-z\\{(]|$))")
+
+
+def _strip_d(text: str) -> str | None:
+    """The rest of ``text`` after a leading ``d`` or ``\\partial``; None if absent."""
+    m = _D_PREFIX.match(text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    if rest.lstrip().startswith("_"):  # \partial_{expr}: the seed's way of writing the operand
+        group, end = _read_group(rest.lstrip(), 1)
+        return group if not rest.lstrip()[end:].strip() else rest
+    return rest.strip()
+
+
+def _read_mention(s: str, i: int) -> tuple[str, int]:
+    """A tensor mention ``w_{jk}`` or a brace group, starting at ``i``."""
+    head, j = _read_group(s, i)
+    m = re.match(r"\s*_", s[j:])
+    if m:
+        sub, j = _read_group(s, j + m.end())
+        head = f"{head}_{{{sub}}}"
+    return head, j
+
+
+class _Extractor:
+    """Cuts derivatives out of a normalised string, parsing their parts."""
+
+    def __init__(self, span: Span):
+        self.span = span
+        self.derivatives: dict[int, DerivativeSource] = {}
+        self.counter = 0
+
+    def placeholder(self, of: str | None, wrt: str) -> str:
+        n = self.counter
+        self.counter += 1
+        self.derivatives[n] = DerivativeSource(
+            of=None if of is None else parse_normalised(of, self.span),
+            wrt=parse_normalised(wrt, self.span))
+        return rf" \{PLACEHOLDER}_{{{n}}} "
+
+    def run(self, s: str) -> str:
+        pattern = re.compile(r"\\frac(?![a-zA-Z])|\\nabla(?![a-zA-Z])|\\partial(?![a-zA-Z])")
+        i = 0
+        while True:
+            m = pattern.search(s, i)
+            if not m:
+                return s
+            start, kind = m.start(), m.group(0)
+            replacement, end = None, m.end()
+            if kind == r"\frac":
+                num, k = _read_group(s, m.end())
+                den, k = _read_group(s, k)
+                of, wrt = _strip_d(num), _strip_d(den)
+                if of is not None and wrt is not None and wrt:
+                    if not of.strip():
+                        end = _next_operand(s, k)
+                        of = s[k:end]
+                        if not of.strip():
+                            raise LatexError("a derivative operator with nothing to differentiate",
+                                             self.span, r"write \frac{d}{d a_i} followed by the expression")
+                    else:
+                        end = k
+                    replacement = self.placeholder(of, wrt)
+            elif kind == r"\nabla":
+                sub = re.match(r"\s*_", s[m.end():])
+                if sub:
+                    wrt, k = _read_group(s, m.end() + sub.end())
+                    of, end = _read_mention(s, k)
+                    if not of.strip() or of.strip() in "=+-":
+                        of, end = None, k
+                    replacement = self.placeholder(of, wrt)
+                else:
+                    wrt, end = _read_mention(s, m.end())
+                    if not wrt.strip():
+                        raise LatexError(r"\nabla needs the quantity it differentiates by",
+                                         self.span, r"write \nabla w_{jk} or \nabla_{w_{jk}} L")
+                    replacement = self.placeholder(None, wrt)
+            else:  # \partial X / \partial Y
+                of, k = _read_mention(s, m.end())
+                slash = re.match(r"\s*/\s*\\partial(?![a-zA-Z])", s[k:])
+                if slash:
+                    wrt, end = _read_mention(s, k + slash.end())
+                    replacement = self.placeholder(of, wrt)
+            if replacement is None:
+                i = m.end()
+                continue
+            s = s[:start] + replacement + s[end:]
+            i = start + len(replacement)
+
+
+def parse_normalised(text: str, span: Span) -> RawExpr:
+    """Parse already-normalised LaTeX, cutting derivatives out first."""
+    extractor = _Extractor(span)
+    stripped = extractor.run(text)
+    if not stripped.strip():
+        raise LatexError("empty expression", span, "write something on both sides of '='")
+    from latex2sympy2 import latex2sympy  # heavy import, deferred until needed
+
+    try:
+        expr = latex2sympy(stripped)
+    except Exception as exc:  # latex2sympy2 raises bare Exception with a caret diagram
+        lines = [ln for ln in str(exc).splitlines() if ln.strip()]
+        reason = lines[0] if lines else type(exc).__name__
+        near = ""
+        if len(lines) >= 3 and "^" in lines[-1]:
+            col = lines[-1].index("^")
+            near = f" near '{lines[-2][max(0, col - 8):col + 8].strip()}'"
+        raise LatexError(f"cannot parse '{text.strip()}': {reason.lower()}{near}", span,
+                         "check the braces, operators and commands of this expression") from None
+    if isinstance(expr, (list, tuple)) or not isinstance(expr, sympy.Basic):
+        raise LatexError(f"'{text.strip()}' is not a single expression", span,
+                         "write one expression per side of '='")
+    if isinstance(expr, sympy.core.relational.Relational):
+        raise LatexError(f"'{text.strip()}' contains a comparison", span,
+                         "split chains at '=' only; write conditions as \\quad (i = j)")
+    return RawExpr(expr, extractor.derivatives, text)
+
+
+def parse_latex(text: str, span: Span) -> RawExpr:
+    """Parse one side of an equation as written by an author."""
+    check_braces(text, span)
+    try:
+        normalised = normalise(text)
+    except LatexError as err:
+        raise err.located(span)
+    return parse_normalised(normalised, span)

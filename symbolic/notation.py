@@ -1,0 +1,67 @@
+"""Declarative tables of the LaTeX notation gradproof accepts.
+
+Each entry rewrites one way authors write something into the one form the
+parser reads. The order matters: earlier rules run first.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Commands that only change how math looks; dropped before parsing.
+COSMETIC = [
+    r"\\left(?![a-zA-Z])", r"\\right(?![a-zA-Z])", r"\\[bB]igg?[lr]?(?![a-zA-Z])",
+    r"\\limits(?![a-zA-Z])", r"\\nolimits(?![a-zA-Z])", r"\\displaystyle(?![a-zA-Z])",
+    r"\\textstyle(?![a-zA-Z])", r"\\mathop(?![a-zA-Z])",
+]
+
+# (pattern, replacement) applied in order with re.sub.
+REWRITES: list[tuple[str, str]] = [
+    # spacing commands become plain spaces
+    (r"\\q?quad(?![a-zA-Z])", " "),
+    (r"\\[,;:!> ]", " "),
+    (r"~", " "),
+    # fractions written as \dfrac / \tfrac, and digit shorthand \frac12
+    (r"\\[dt]frac(?![a-zA-Z])", r"\\frac"),
+    (r"\\frac\s*(\d)\s*(\d)", r"\\frac{\1}{\2}"),
+    # multiplication signs
+    (r"\\times(?![a-zA-Z])", r" \\cdot "),
+    (r"(?<!\\)\*", r" \\cdot "),
+    # natural logarithms: both read as \ln (latex2sympy's \log is base 10)
+    (r"\\log(?![a-zA-Z])", r"\\ln"),
+    # upright e and d
+    (r"\\mathrm\{e\}", "e"),
+    (r"\\mathrm\{d\}", "d"),
+    (r"\\operatorname\{(tanh|exp|ln|log)\}", r"\\\1"),
+    (r"\\mathrm\{(tanh|exp)\}", r"\\\1"),
+    (r"\\operatorname\{(sigmoid|sigm)\}|\\mathrm\{(sigmoid|sigm)\}|\\text\{(sigmoid|sigm)\}", r"\\sigma"),
+    # Kronecker deltas: 1_{ki}, \mathbb{1}_{ki}, \mathbf{1}_{ki} -> \delta_{ki}
+    (r"\\(?:mathbb|mathbf|mathds)\s*\{\s*1\s*\}\s*_", r"\\delta_"),
+    (r"(?<![\d.}\w])1\s*_", r"\\delta_"),
+]
+
+# [k = i] as an Iverson bracket for two index letters (optionally primed).
+IVERSON = re.compile(r"\[\s*([a-zA-Z]'*)\s*=\s*([a-zA-Z]'*)\s*\]")
+
+# Functions that are not differentiable everywhere: rejected with a message.
+NON_DIFFERENTIABLE = {
+    "Max": "max", "Min": "min", "Abs": "abs", "relu": "ReLU", "ReLU": "ReLU",
+    "\\text{ReLU}": "ReLU", "\\operatorname{ReLU}": "ReLU", "\\mathrm{ReLU}": "ReLU",
+    "sign": "sign", "floor": "floor", "ceiling": "ceiling", "Heaviside": "step",
+}
+
+# Names latex2sympy gives functions, mapped to gradproof's opaque functions.
+FUNCTION_NAMES = {
+    "exp": "exp", "tanh": "tanh", "log": "log", "\\sigma": "sigmoid", "sigma": "sigmoid",
+}
+
+# Unsupported functions with a hint on how to write them instead.
+REWRITE_HINTS = {
+    "cosh": r"write 1 - \tanh^2 for 1/\cosh^2",
+    "sech": r"write 1 - \tanh^2 for \mathrm{sech}^2",
+    "sinh": r"write (e^{x} - e^{-x})/2",
+    "softmax": r"write o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}",
+}
+
+# Placeholder symbol for derivatives cut out before parsing: \Xi_{n}.
+PLACEHOLDER = "Xi"

@@ -1,0 +1,268 @@
+"""Give parsed LaTeX its meaning in a context: tensors, indices, deltas, functions.
+
+latex2sympy2 returns symbols named as written (``w_{jk}``, ``delta_{ki}``).
+Here each becomes an entry of the tensor with that name and those index
+ranges, a Kronecker delta, a bound or free index, or an error that says what
+exists instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import sympy
+
+from .errors import ModelError, NotationError, Span
+from .functions import FUNCTIONS, Exp, Log
+from .latex import RawExpr
+from .notation import FUNCTION_NAMES, NON_DIFFERENTIABLE, PLACEHOLDER, REWRITE_HINTS
+from .tensors import Network, Tensor, index_symbol
+
+
+class Grad(sympy.Function):
+    """Unevaluated derivative ``d of / d wrt`` (``wrt`` is one tensor entry)."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, of, wrt):
+        return None
+
+    def _latex(self, printer, exp=None):
+        of, wrt = (printer._print(a) for a in self.args)
+        return rf"\frac{{\partial {of}}}{{\partial {wrt}}}"
+
+
+Mode = Literal["define", "claim"]
+
+_INDEX_TOKEN = re.compile(r"([A-Za-z])(?:_\{(p+)\}|_(p+)|('+))?|(\d+)|\\([A-Za-z]+)")
+
+
+@dataclass
+class Mention:
+    """A written symbol split into its name and index tokens."""
+
+    name: str
+    tokens: list[str]  # index letters ("k", "k'") or 0-based integer strings ("#0")
+    written: str
+
+
+def split_symbol(name: str) -> Mention:
+    """Split a latex2sympy symbol name such as ``w_{jk}`` into name and indices."""
+    written = name
+    depth, cut = 0, -1
+    for pos, ch in enumerate(name):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == "_" and depth == 0:
+            cut = pos
+            break
+    base, sub = (name, "") if cut < 0 else (name[:cut], name[cut + 1:])
+    base = re.sub(r"^\\(?:mathit|mathrm|mathbf|boldsymbol|text)\{(.*)\}$", r"\1", base).lstrip("\\")
+    if sub.startswith("{") and sub.endswith("}"):
+        sub = sub[1:-1]
+    tokens: list[str] = []
+    for m in _INDEX_TOKEN.finditer(sub):
+        if m.group(1):
+            primes = m.group(2) or m.group(3) or m.group(4) or ""
+            tokens.append(m.group(1) + "'" * len(primes))
+        elif m.group(5):
+            tokens.extend("#" + d for d in (m.group(5) if len(m.group(5)) > 1 else [m.group(5)]))
+        else:
+            tokens.append("\\" + m.group(6))
+    return Mention(base, tokens, written)
+
+
+class Resolver:
+    """Turns raw parsed expressions into model expressions of one network."""
+
+    def __init__(self, network: Network, mode: Mode, span: Span, text: str = ""):
+        self.network = network
+        self.mode = mode
+        self.span = span
+        self.text = text
+
+    # -- entry points -------------------------------------------------------
+    def resolve(self, raw: RawExpr) -> sympy.Expr:
+        self.raw = raw
+        self.text = raw.text or self.text
+        return self._convert(raw.expr)
+
+    # -- symbols --------------------------------------------------------------
+    def index(self, token: str) -> sympy.Symbol:
+        if token.startswith("#"):
+            return sympy.Integer(int(token[1:]) - 1)
+        letter = token.rstrip("'")
+        if letter not in self.network.index_ranges:
+            declared = ", ".join(f"{k}: {v}" for k, v in self.network.index_ranges.items())
+            raise NotationError(f"index letter {token} has no range in this context", self.span,
+                                f"declare it under indices (now {{{declared}}}), e.g. {letter}: K")
+        return index_symbol(token)
+
+    def range_of(self, token: str) -> str | None:
+        if token.startswith("#"):
+            return None
+        return self.network.index_ranges.get(token.rstrip("'"))
+
+    def tensor_for(self, mention: Mention) -> Tensor | None:
+        """The declared tensor this mention refers to, or None if no such name exists."""
+        ranges = [self.range_of(t) for t in mention.tokens]
+        for tok in mention.tokens:
+            self.index(tok)  # raises for undeclared letters
+        same_name = [t for t in self.network.tensors.values() if t.name == mention.name]
+        matches = [t for t in same_name if len(t.ranges) == len(ranges)
+                   and all(r is None or r == tr for r, tr in zip(ranges, t.ranges))]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NotationError(f"{mention.written} could mean any of "
+                                f"{', '.join(map(str, matches))}", self.span,
+                                "use index letters instead of numbers to say which")
+        if not same_name:
+            return None
+        if self.mode == "define" and all(r is not None for r in ranges):
+            return None  # a new tensor of an existing name (w_{ij} and w_{jk})
+        shape = "×".join(r or "?" for r in ranges) or "no indices"
+        existing = ", ".join(str(t) for t in same_name)
+        hint = f"{mention.name} is declared as {existing}"
+        for t in same_name:
+            if sorted(t.ranges) == sorted(r or "" for r in ranges) and len(ranges) > 1:
+                hint += f"; are the indices of {mention.written} swapped?"
+        raise NotationError(f"{mention.written}: no tensor {mention.name} with indices of shape "
+                            f"({shape})", self.span, hint)
+
+    def entry(self, mention: Mention) -> sympy.Expr:
+        if mention.name == PLACEHOLDER and mention.tokens and mention.tokens[0].startswith("#"):
+            return self.derivative(int("".join(t[1:] for t in mention.tokens)))
+        tensor = self.tensor_for(mention)
+        if tensor is None and mention.name == "delta" and len(mention.tokens) == 2:
+            a, b = (self.index(t) for t in mention.tokens)
+            return sympy.KroneckerDelta(a, b)
+        if tensor is None:
+            tensor = self.unknown(mention)
+        indices = [self.index(t) for t in mention.tokens]
+        return tensor.entry(*indices)
+
+    def unknown(self, mention: Mention) -> Tensor:
+        ranges = tuple(self.range_of(t) for t in mention.tokens)
+        if self.mode == "define" and None not in ranges:
+            tensor = Tensor(mention.name, ranges)
+            self.network.tensors[tensor.key] = tensor
+            return tensor
+        if not mention.tokens:
+            candidates = [t for t in self.network.tensors.values() if t.name == mention.name]
+            hint = self._glued_hint(mention.name)
+            if candidates:
+                raise NotationError(f"{mention.name} needs its indices here: it is "
+                                    f"{', '.join(map(str, candidates))}", self.span, hint)
+        known = sorted({t.name for t in self.network.tensors.values()})
+        raise NotationError(f"unknown symbol {mention.written}", self.span,
+                            self._glued_hint(mention.name) or
+                            f"symbols of this context: {', '.join(known)}")
+
+    def _glued_hint(self, name: str) -> str | None:
+        for letter in self.network.index_ranges:
+            if re.search(rf"(?<![\\A-Za-z_]){re.escape(name)}{letter}(?![A-Za-z_])", self.text):
+                return f"'{name}{letter}' is not a symbol here; did you mean {name}_{letter}?"
+        return None
+
+    def derivative(self, number: int) -> sympy.Expr:
+        source = self.raw.derivatives[number]
+        wrt = self._convert(source.wrt.expr)
+        if not (isinstance(wrt, sympy.Indexed) or (isinstance(wrt, sympy.Symbol)
+                                                    and str(wrt) in self.network.tensors)):
+            raise NotationError(f"cannot differentiate by '{source.wrt.text.strip()}'", self.span,
+                                "differentiate by one tensor entry such as w_{jk} or a_i")
+        if source.of is None:
+            loss = self.network.loss
+            if loss is None:
+                raise NotationError(r"\nabla needs a loss: the context has no 'loss'", self.span,
+                                    "add loss: L to the derivation block")
+            of = loss.base
+        else:
+            saved = self.raw
+            self.raw = source.of
+            of = self._convert(source.of.expr)
+            self.raw = saved
+        if of.has(Grad):
+            raise NotationError("nested derivatives are not supported", self.span,
+                                "write the inner derivative as a named quantity first")
+        return Grad(of, wrt)
+
+    # -- expression tree --------------------------------------------------------
+    def _convert(self, e):
+        if isinstance(e, sympy.Symbol):
+            return self.entry(split_symbol(e.name))
+        if e is sympy.E:
+            return Exp(sympy.Integer(1))
+        if isinstance(e, sympy.Number):
+            return e
+        if isinstance(e, sympy.Sum):
+            return self._sum(e)
+        if isinstance(e, sympy.exp):
+            return Exp(self._convert(e.args[0]))
+        if isinstance(e, sympy.log):
+            if len(e.args) == 2 and e.args[1] is not sympy.E:
+                raise ModelError(f"logarithm to base {e.args[1]}", self.span,
+                                 r"\log and \ln are natural logarithms; write \ln")
+            return Log(self._convert(e.args[0]))
+        if isinstance(e, sympy.Pow) and e.base is sympy.E:
+            return Exp(self._convert(e.exp))
+        if isinstance(e, (sympy.Add, sympy.Mul, sympy.Pow)):
+            return e.func(*[self._convert(a) for a in e.args])
+        if isinstance(e, sympy.Function) or isinstance(e, sympy.core.function.AppliedUndef):
+            return self._function(e)
+        raise NotationError(f"cannot use '{e}' in a derivation", self.span,
+                            "write sums, products, powers, fractions and exp/log/tanh/sigma")
+
+    def _function(self, e):
+        name = getattr(e.func, "__name__", str(e.func))
+        if name in NON_DIFFERENTIABLE or name.lower() in ("relu", "max", "min", "abs"):
+            label = NON_DIFFERENTIABLE.get(name, name)
+            raise ModelError(f"{label} is not differentiable everywhere", self.span,
+                             "gradproof checks smooth models: use tanh, sigmoid, exp, log or softmax")
+        key = FUNCTION_NAMES.get(name)
+        if key is None:
+            hint = REWRITE_HINTS.get(name.lstrip("\\"), "supported: exp, log, tanh, \\sigma")
+            raise ModelError(f"unknown function {name.lstrip(chr(92))}", self.span, hint)
+        args = [self._convert(a) for a in e.args]
+        if len(args) != 1:
+            raise ModelError(f"{name} takes one argument", self.span)
+        return FUNCTIONS[key].cls(args[0])
+
+    def _sum(self, e: sympy.Sum):
+        body = e.function
+        limits = []
+        for var, _lower, _upper in e.limits:
+            mention = split_symbol(var.name)
+            token = mention.name + "'" * (mention.tokens[0].count("p") if mention.tokens else 0)
+            if mention.tokens and not all(set(t) <= {"p"} for t in mention.tokens):
+                token = var.name
+            if not re.fullmatch(r"[A-Za-z]'*", token):
+                raise NotationError(f"cannot sum over '{var.name}'", self.span,
+                                    r"sum over an index letter: \sum_k or \sum_{k=1}^{K}")
+            symbol = self.index(token)
+            size = self.network.size_symbol(token)
+            limits.append((symbol, 0, size - 1))
+        return sympy.Sum(self._convert(body), *limits)
+
+
+def free_indices(expr) -> set[sympy.Symbol]:
+    """Index symbols of ``expr`` that are not bound by a sum."""
+    if isinstance(expr, sympy.Indexed):
+        return {i for i in expr.indices if isinstance(i, sympy.Symbol)}
+    if isinstance(expr, sympy.KroneckerDelta):
+        return {i for i in expr.args if isinstance(i, sympy.Symbol)}
+    if isinstance(expr, sympy.Sum):
+        bound = {lim[0] for lim in expr.limits}
+        return free_indices(expr.function) - bound
+    if isinstance(expr, sympy.Symbol):
+        return set()
+    out: set[sympy.Symbol] = set()
+    for arg in expr.args:
+        out |= free_indices(arg)
+    return out

@@ -1,0 +1,112 @@
+"""Result records: what was concluded about each step, claim and file, with evidence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .verdicts import Verdict, worst
+
+
+@dataclass
+class Counterexample:
+    """Concrete values at which the two sides of a step differ."""
+
+    sizes: dict[str, int]
+    indices: dict[str, int]          # free index -> 1-based value
+    leaves: dict[str, str]           # leaf entry as written -> exact value
+    lhs: str
+    rhs: str
+
+    def describe(self) -> str:
+        sizes = ", ".join(f"{k}={v}" for k, v in self.sizes.items())
+        idx = ", ".join(f"{k}={v}" for k, v in self.indices.items())
+        shown = list(self.leaves.items())[:6]
+        leaves = ", ".join(f"{k}={v}" for k, v in shown) + (", …" if len(self.leaves) > 6 else "")
+        where = f"at {sizes}" + (f", {idx}" if idx else "")
+        return f"{where}; {leaves}: left = {self.lhs}, right = {self.rhs}"
+
+
+@dataclass
+class StepResult:
+    """One '=' of a chain."""
+
+    verdict: Verdict
+    lhs: str
+    rhs: str
+    line: int
+    column: int
+    message: str = ""
+    kind: str = "identity"  # identity | arithmetic | substitution | definition
+    sizes: list[dict[str, int]] = field(default_factory=list)
+    assignments: int = 0
+    counterexample: Counterexample | None = None
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    condition: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["verdict"] = self.verdict.value
+        return data
+
+
+@dataclass
+class ClaimResult:
+    """A chain, a definition, or a problem found in a file."""
+
+    path: str
+    line: int
+    column: int
+    verdict: Verdict
+    label: str | None = None
+    message: str = ""
+    hint: str | None = None
+    expected: Verdict | None = None
+    steps: list[StepResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    source: str = ""
+    condition: str | None = None
+    seconds: float = 0.0
+    diagnosis: list[str] = field(default_factory=list)
+    correct: str | None = None  # the correct right-hand side, LaTeX
+
+    @property
+    def passes(self) -> bool:
+        """True when the verdict is what the author expects (or holds, if nothing is expected)."""
+        if self.expected is not None:
+            if self.expected in (Verdict.VERIFIED, Verdict.PROVED):
+                return self.verdict.holds
+            return self.verdict == self.expected
+        return self.verdict not in (Verdict.REFUTED, Verdict.ERROR, Verdict.UNDECIDED)
+
+    @property
+    def name(self) -> str:
+        return f"({self.label})" if self.label else f"line {self.line}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label, "line": self.line, "column": self.column,
+            "verdict": self.verdict.value,
+            "expected": self.expected.value if self.expected else None,
+            "passes": self.passes, "message": self.message, "hint": self.hint,
+            "warnings": list(self.warnings), "steps": [s.to_json() for s in self.steps],
+            "condition": self.condition, "diagnosis": list(self.diagnosis),
+            "correct": self.correct, "seconds": round(self.seconds, 4), "source": self.source,
+        }
+
+
+def chain_verdict(steps: list[StepResult]) -> Verdict:
+    checked = [s.verdict for s in steps if s.verdict not in (Verdict.SKIPPED,)]
+    return worst(checked) if checked else Verdict.SKIPPED
+
+
+@dataclass
+class FileReport:
+    path: str
+    claims: list[ClaimResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "seconds": round(self.seconds, 4),
+                "claims": [c.to_json() for c in self.claims]}

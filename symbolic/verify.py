@@ -1,0 +1,205 @@
+"""Decide whether two index expressions are equal under a context.
+
+How it works: the step ``lhs = rhs`` is instantiated at every size assignment
+of :data:`settings.SIZE_ASSIGNMENTS`, at every value of its free indices that
+satisfies its condition, and at every instance of the context's assumptions
+(each class of a one-hot target; Σ t = 1 by eliminating the last entry). At
+each instance both sides become rational functions of leaves and atoms
+(:mod:`symbolic.concrete`). Zero difference proves the instance. A non-zero
+difference is only a suspicion: the step is refuted when real-function
+evaluation at rational leaf values shows the two sides differ, and left
+undecided when it cannot.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy
+
+from .concrete import Concrete
+from .context import Assumption
+from .errors import NotationError, Span
+from .exact import Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
+from .resolve import free_indices
+from .results import Counterexample
+from .settings import COUNTEREXAMPLE_POINTS, RANDOM_SEED, SHOWN_DIGITS, SIZE_ASSIGNMENTS
+from .tensors import Network, index_symbol
+from .verdicts import Verdict
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Equalities and inequalities between free indices: ``i = j``, ``i \\neq j``."""
+
+    pairs: tuple[tuple[sympy.Symbol, sympy.Symbol, bool], ...] = ()
+
+    def holds(self, env: dict) -> bool:
+        return all((env[a] == env[b]) == equal for a, b, equal in self.pairs)
+
+    def letters(self) -> set[sympy.Symbol]:
+        return {s for a, b, _ in self.pairs for s in (a, b)}
+
+    def describe(self) -> str:
+        return ", ".join(f"{a} {'=' if eq else '≠'} {b}" for a, b, eq in self.pairs)
+
+    def __and__(self, other: "Condition") -> "Condition":
+        return Condition(self.pairs + other.pairs)
+
+
+_COMPARISON = re.compile(r"([A-Za-z]'*)\s*(=|\\neq|\\ne|≠)\s*([A-Za-z]'*)")
+
+
+def parse_condition(text: str | None, network: Network, span: Span | None = None) -> Condition:
+    """Read a condition such as ``i = j`` or ``i \\neq j, j = k``."""
+    if not text:
+        return Condition()
+    pairs = []
+    for m in _COMPARISON.finditer(text):
+        a, b = m.group(1), m.group(3)
+        for letter in (a, b):
+            if letter.rstrip("'") not in network.index_ranges:
+                raise NotationError(f"condition '{text}': {letter} is not an index letter", span,
+                                    "conditions compare index letters, e.g. (i = j)")
+        pairs.append((index_symbol(a), index_symbol(b), m.group(2) == "="))
+    if not pairs:
+        raise NotationError(f"cannot read the condition '{text}'", span,
+                            r"write (i = j) or \text{for } i \neq j")
+    return Condition(tuple(pairs))
+
+
+@dataclass
+class Outcome:
+    """The verdict on one identity, with its evidence."""
+
+    verdict: Verdict
+    message: str = ""
+    sizes: list[dict[str, int]] = field(default_factory=list)
+    assignments: int = 0
+    counterexample: Counterexample | None = None
+
+
+def size_assignments(network: Network) -> list[dict[str, int]]:
+    names = list(dict.fromkeys(network.index_ranges.values()))
+    return [dict(zip(names, sizes)) for sizes in SIZE_ASSIGNMENTS]
+
+
+def check_free_indices(lhs, rhs, span: Span | None) -> list[sympy.Symbol]:
+    """The free indices of a step; an error if each side has one the other lacks."""
+    left, right = free_indices(lhs), free_indices(rhs)
+    if not (left <= right or right <= left):
+        only_l = ", ".join(sorted(map(str, left - right)))
+        only_r = ", ".join(sorted(map(str, right - left)))
+        raise NotationError(f"index mismatch: {only_l} only on the left, {only_r} only on the right",
+                            span, "both sides of '=' must have the same free indices")
+    return sorted(left | right, key=str)
+
+
+def _index_values(free, network: Network, sizes, condition: Condition):
+    ranges = [range(sizes[network.index_ranges[str(s).rstrip("'")]]) for s in free]
+    for values in itertools.product(*ranges):
+        env = {s: sympy.Integer(v) for s, v in zip(free, values)}
+        if condition.holds(env):
+            yield env
+
+
+def _instances(assumptions: list[Assumption], concrete: Concrete):
+    """Substitutions for leaf entries, one per instance of the assumptions."""
+    choices = []
+    for a in assumptions:
+        n = concrete.size(a.tensor.ranges[0])
+        entries = [concrete.leaf((a.tensor, (m,))) for m in range(n)]
+        if a.kind == "one-hot":
+            choices.append([{e: sympy.Integer(int(m == c)) for m, e in enumerate(entries)}
+                            for c in range(n)])
+        else:
+            choices.append([{entries[-1]: 1 - sympy.Add(*entries[:-1])}])
+    for combo in itertools.product(*choices):
+        merged: dict = {}
+        for subs in combo:
+            merged.update(subs)
+        yield merged
+
+
+def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
+                   condition: Condition = Condition(), *, deadline: float | None = None,
+                   span: Span | None = None) -> Outcome:
+    """Verify or refute ``lhs = rhs`` for all free-index values satisfying ``condition``."""
+    free = check_free_indices(lhs, rhs, span)
+    stray = condition.letters() - set(free)
+    if stray:
+        raise NotationError(f"the condition mentions {', '.join(sorted(map(str, stray)))}, "
+                            "which is not a free index of this step", span,
+                            "conditions restrict the free indices of the claim")
+    checked, count, suspicious = [], 0, None
+    for sizes in size_assignments(network):
+        concrete = Concrete(network, sizes)
+        for env in _index_values(free, network, sizes, condition):
+            left, right = concrete.value(lhs, env), concrete.value(rhs, env)
+            for subs in _instances(assumptions, concrete):
+                count += 1
+                difference = (left - right).xreplace(subs) if subs else left - right
+                if not is_zero_function(difference):
+                    found = counterexample(concrete, left, right, subs, env)
+                    if found is not None:
+                        return Outcome(Verdict.REFUTED, "the two sides differ", checked + [sizes],
+                                       count, found)
+                    suspicious = suspicious or (sizes, env)
+                if deadline is not None and time.monotonic() > deadline:
+                    return Outcome(Verdict.UNDECIDED, "time limit reached before every case was "
+                                   "checked", checked, count)
+        checked.append(sizes)
+    if suspicious is not None:
+        return Outcome(Verdict.UNDECIDED,
+                       "not an identity when exp/tanh/log are treated as independent, yet the two "
+                       f"sides agree at {COUNTEREXAMPLE_POINTS} numeric points", checked, count)
+    if count == 0:
+        return Outcome(Verdict.UNDECIDED, "no index values satisfy the condition", checked, 0)
+    return Outcome(Verdict.VERIFIED, "", checked, count)
+
+
+def counterexample(concrete: Concrete, left, right, subs: dict, env: dict) -> Counterexample | None:
+    """Leaf values at which the two sides differ when computed with the real functions."""
+    with working_precision():
+        for attempt in range(COUNTEREXAMPLE_POINTS):
+            leaves = dict(subs)
+            for key, value in list(leaves.items()):
+                if not isinstance(value, sympy.Rational):
+                    leaves.pop(key)
+            draw = leaf_draw(RANDOM_SEED + attempt)
+            memo: dict = {}
+            try:
+                for key, value in subs.items():  # Σ t = 1: the eliminated entry follows the others
+                    if key not in leaves:
+                        for s in sorted(value.free_symbols, key=str):
+                            leaves.setdefault(s, draw())
+                        leaves[key] = value.xreplace(leaves)
+                a = real_value(left, concrete, leaves, draw, memo)
+                b = real_value(right, concrete, leaves, draw, memo)
+            except (Undefined, ZeroDivisionError, ValueError, TypeError):
+                continue
+            if isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc):
+                continue
+            if differ(a, b):
+                return Counterexample(
+                    sizes=dict(concrete.sizes),
+                    indices={str(k): int(v) + 1 for k, v in env.items()},
+                    leaves={_leaf_name(concrete, s): str(v) for s, v in
+                            sorted(leaves.items(), key=lambda kv: str(kv[0]))
+                            if s in concrete.leaves},
+                    lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS))
+    return None
+
+
+def _leaf_name(concrete: Concrete, symbol) -> str:
+    tensor, idx = concrete.leaves[symbol]
+    if not idx:
+        return tensor.name
+    same = [t for t in concrete.network.tensors.values() if t.name == tensor.name]
+    shape = f"({'×'.join(tensor.ranges)})" if len(same) > 1 else ""
+    name = "\\" + tensor.name if tensor.latex.startswith("\\") else tensor.name
+    return f"{name}{shape}[{','.join(str(i + 1) for i in idx)}]"
