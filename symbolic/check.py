@@ -1,0 +1,260 @@
+"""Check a note: every chain of every context, step by step, into result records."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy
+
+from .arithmetic import check_arithmetic
+from .context import Context, build_context
+from .errors import GradproofError, NotationError, NotesError, Span
+from .latex import parse_latex
+from .notes import ChainSource, ContextSource, Note, Problem, Term, read_note
+from .resolve import Grad, Resolver, split_symbol
+from .results import ClaimResult, FileReport, StepResult, chain_verdict
+from .settings import DEFAULT_TIMEOUT
+from .tensors import Definition
+from .verdicts import Verdict
+from .verify import Outcome, check_identity, parse_condition
+
+
+@dataclass
+class Options:
+    """How to check: time limit per claim, inline math, an outside context."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    inline: bool = False
+    context: ContextSource | None = None
+    diagnose: bool = True
+
+
+@dataclass
+class CheckedChain:
+    """A chain with its parsed terms, kept for diagnosis and export."""
+
+    source: ChainSource
+    context: Context
+    terms: list = field(default_factory=list)
+    result: ClaimResult | None = None
+
+
+def error_record(path: str, err: GradproofError, fallback: Span | None = None, **extra) -> ClaimResult:
+    span = err.span or fallback or Span(path, 1, 1)
+    return ClaimResult(path=path, line=span.line, column=span.column, verdict=Verdict.ERROR,
+                       message=err.message, hint=err.hint, **extra)
+
+
+def _is_number(expr) -> bool:
+    return isinstance(expr, sympy.Expr) and expr.is_Number
+
+
+def _tex(term: Term) -> str:
+    return " ".join(term.text.split())
+
+
+class NoteChecker:
+    """Walks a note's items in order, keeping the current context."""
+
+    def __init__(self, note: Note, options: Options):
+        self.note = note
+        self.options = options
+        self.context: Context | None = None
+        self.context_error: ClaimResult | None = None
+        self.chains: list[CheckedChain] = []
+        self.last_term: tuple[Term, object] | None = None
+
+    def run(self) -> FileReport:
+        start = time.perf_counter()
+        report = FileReport(self.note.path)
+        if self.options.context is not None:
+            self._enter(self.options.context, report, announce=False)
+        saw_context = self.options.context is not None
+        for item in self.note.items:
+            if isinstance(item, Problem):
+                report.claims.append(error_record(self.note.path, item.error))
+            elif isinstance(item, ContextSource):
+                saw_context = True
+                self._enter(item, report)
+            elif isinstance(item, ChainSource):
+                record = self._chain(item)
+                if record is not None:
+                    report.claims.append(record)
+        if not saw_context and not report.claims:
+            report.claims.append(ClaimResult(
+                self.note.path, 1, 1, Verdict.ERROR,
+                message="no derivation block found",
+                hint="start the note with a ```derivation block that declares indices and define"))
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def _enter(self, source: ContextSource, report: FileReport, announce: bool = True) -> None:
+        try:
+            self.context = build_context(source.data, source.defines, source.span)
+            self.context_error = None
+        except GradproofError as err:
+            self.context = None
+            self.context_error = error_record(self.note.path, err, source.span)
+            report.claims.append(self.context_error)
+        except Exception as exc:  # a bug must not become a traceback for the user
+            self.context = None
+            self.context_error = error_record(self.note.path, _internal(exc, source.span))
+            report.claims.append(self.context_error)
+        self.last_term = None
+
+    # -- chains ---------------------------------------------------------------
+    def _chain(self, chain: ChainSource) -> ClaimResult | None:
+        terms = list(chain.terms)
+        if chain.continues and self.last_term is not None:
+            terms = [self.last_term[0]] + terms
+        if len(terms) < 2:
+            return None
+        base = dict(label=chain.label, source=chain.source, condition=chain.condition,
+                    expected=chain.expect)
+        if self.context is None:
+            if self.context_error is not None:
+                err = NotationError("cannot be checked: the derivation block above has an error",
+                                    terms[0].span, "fix the derivation block first")
+            else:
+                err = NotesError("math before any derivation block", terms[0].span,
+                                 "add a ```derivation block above it (or pass --context FILE)")
+            return error_record(self.note.path, err, **base)
+        if base["expected"] is None and chain.label is not None:
+            base["expected"] = self.context.expect.get(chain.label)
+        started = time.perf_counter()
+        try:
+            record = self._check_chain(chain, terms, base)
+        except GradproofError as err:
+            record = error_record(self.note.path, err, chain.span, **base)
+        except Exception as exc:
+            record = error_record(self.note.path, _internal(exc, chain.span), **base)
+        record.seconds = time.perf_counter() - started
+        return record
+
+    def _parse(self, term: Term):
+        raw = parse_latex(term.text, term.span)
+        try:
+            return Resolver(self.context.network, "claim", term.span, term.text).resolve(raw)
+        except GradproofError as err:
+            raise err.located(term.span)
+
+    def _check_chain(self, chain: ChainSource, terms: list[Term], base: dict) -> ClaimResult:
+        path = self.note.path
+        span = terms[0].span
+        definition = self._definition(terms) if len(terms) == 2 and not chain.continues else None
+        if definition is not None:
+            self.context.network.definitions.append(definition)
+            self.last_term = None
+            return ClaimResult(path, span.line, span.column, Verdict.DEFINITION,
+                               message=f"defines {definition.tensor}", **base)
+        parsed = [self._parse(t) for t in terms]
+        condition = parse_condition(chain.condition, self.context.network, chain.condition_span or span)
+        deadline = time.monotonic() + self.options.timeout
+        steps = []
+        for k in range(len(terms) - 1):
+            steps.append(self._step(terms[k], terms[k + 1], parsed[k], parsed[k + 1], condition,
+                                    deadline, chain.condition))
+        self.last_term = (terms[-1], parsed[-1])
+        record = ClaimResult(path, span.line, span.column, chain_verdict(steps), steps=steps, **base)
+        record.warnings = [w for s in steps for w in s.warnings]
+        record.message = _summary(record)
+        self.chains.append(CheckedChain(chain, self.context, parsed, record))
+        return record
+
+    def _definition(self, terms: list[Term]) -> Definition | None:
+        """A new single symbol on the left defines it for the rest of the context."""
+        raw = parse_latex(terms[0].text, terms[0].span)
+        if not isinstance(raw.expr, sympy.Symbol) or raw.derivatives:
+            return None
+        mention = split_symbol(raw.expr.name)
+        network = self.context.network
+        if any(t.name == mention.name for t in network.tensors.values()):
+            return None
+        if mention.name == "delta" and len(mention.tokens) == 2:
+            return None
+        from .context import lhs_tensor
+
+        tensor, idx = lhs_tensor(terms[0].text, terms[0].span, network)
+        expr = self._parse(terms[1])
+        network.tensors[tensor.key] = tensor
+        return Definition(tensor, idx, expr, terms[1].span, terms[1].text)
+
+    def _step(self, left: Term, right: Term, lhs, rhs, condition, deadline, condition_text) -> StepResult:
+        started = time.perf_counter()
+        step = StepResult(Verdict.SKIPPED, _tex(left), _tex(right), right.span.line,
+                          right.span.column, condition=condition_text)
+        if _is_number(lhs) and _is_number(rhs):
+            outcome = check_arithmetic(lhs, rhs, right.text)
+            step.kind, step.verdict, step.message = "arithmetic", outcome.verdict, outcome.message
+            step.warnings = list(outcome.warnings)
+        elif _is_number(rhs) and not lhs.has(Grad) and not _is_number(lhs) and lhs.free_symbols:
+            step.kind, step.message = "substitution", "substitution of numbers: not checked"
+        else:
+            try:
+                outcome = check_identity(self.context.network, self.context.assumptions, lhs, rhs,
+                                         condition, deadline=deadline, span=left.span)
+            except GradproofError as err:
+                err.located(left.span)
+                step.verdict, step.message = Verdict.ERROR, err.one_line()
+                step.line, step.column = err.span.line, err.span.column
+            else:
+                _fill(step, outcome)
+        step.seconds = time.perf_counter() - started
+        return step
+
+
+def _fill(step: StepResult, outcome: Outcome) -> None:
+    step.verdict = outcome.verdict
+    step.sizes = outcome.sizes
+    step.assignments = outcome.assignments
+    step.counterexample = outcome.counterexample
+    if outcome.verdict == Verdict.VERIFIED:
+        sizes = "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in outcome.sizes)
+        step.message = f"exact at {sizes} ({outcome.assignments} cases)"
+    elif outcome.counterexample is not None:
+        step.message = "false " + outcome.counterexample.describe()
+    else:
+        step.message = outcome.message
+
+
+def _summary(record: ClaimResult) -> str:
+    steps = record.steps
+    if len(steps) == 1:
+        return steps[0].message
+    failing = [k for k, s in enumerate(steps) if s.verdict in (Verdict.REFUTED, Verdict.ERROR)]
+    if failing:
+        k = failing[0]
+        s = steps[k]
+        text = f"step {k + 1} of {len(steps)} ({s.lhs} = {s.rhs}) is {s.verdict.value}: {s.message}"
+        return text
+    undecided = [k for k, s in enumerate(steps) if s.verdict == Verdict.UNDECIDED]
+    if undecided:
+        return f"step {undecided[0] + 1} is undecided: {steps[undecided[0]].message}"
+    checked = sum(1 for s in steps if s.verdict.holds)
+    return f"all {checked} checked steps hold" + (
+        f" ({len(steps) - checked} substitutions not checked)" if checked < len(steps) else "")
+
+
+def _internal(exc: Exception, span: Span) -> GradproofError:
+    return GradproofError(f"internal error while checking ({type(exc).__name__}: {exc})", span,
+                          "this is a gradproof bug; please report it with this note")
+
+
+def check_file(path: str | Path, options: Options | None = None) -> FileReport:
+    """Check one file; an unreadable file gives a single error record."""
+    options = options or Options()
+    try:
+        note = read_note(path, inline=options.inline)
+    except GradproofError as err:
+        return FileReport(str(path), [error_record(str(path), err)])
+    return NoteChecker(note, options).run()
+
+
+def check_text(text: str, path: str = "<string>", options: Options | None = None) -> FileReport:
+    """Check notes given as a string (for notebooks and tests)."""
+    from .notes import parse_note
+
+    options = options or Options()
+    return NoteChecker(parse_note(text, path, inline=options.inline), options).run()

@@ -1,0 +1,150 @@
+"""The ``gradproof`` command line: ``main(argv) -> int``.
+
+Errors become user text here and only here: one line with file, line,
+column and a hint, and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import GradproofError, UsageError
+
+DESCRIPTION = ("Check hand-written gradient derivations exactly: Markdown + LaTeX notes in, "
+               "verdicts, counterexamples and correct formulas out.")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def build_parser(full_numeric: bool = False) -> argparse.ArgumentParser:
+    from .report import FORMATS
+
+    parser = argparse.ArgumentParser(prog="gradproof", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    check = sub.add_parser("check", help="check every claim and step of derivation notes",
+                           description="Check derivation notes. Exit codes: 0 all claims hold (or "
+                           "match their expect), 1 a claim is refuted or differs from its "
+                           "expect, 2 an input error, 3 a claim is undecided.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="Markdown files or folders")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    check.add_argument("--inline", action="store_true", help="also check inline math ($…$, \\(…\\))")
+    check.add_argument("--context", metavar="FILE",
+                       help="take the model from the derivation block of FILE")
+    check.add_argument("--timeout", type=_positive_float, default=None, metavar="S",
+                       help="time limit per claim in seconds (default 60)")
+    check.add_argument("-v", "--verbose", action="store_true", help="show every step and definition")
+    check.add_argument("--no-diagnosis", action="store_true",
+                       help="do not search for the correct formula of refuted claims")
+
+    derive = sub.add_parser("derive", help="derive a gradient in index notation",
+                            description="Derive d OF / d WRT by the chain rule in index notation, "
+                            "verify it, and print it as LaTeX and plain text.")
+    derive.add_argument("file", metavar="FILE")
+    derive.add_argument("--wrt", required=True, help="the variable, e.g. 'w_{jk}'")
+    derive.add_argument("--of", default=None, help="the quantity (default: the loss)")
+    derive.add_argument("--format", choices=("text", "json", "latex"), default="text")
+    derive.add_argument("--context-index", type=int, default=1, metavar="N",
+                        help="which derivation block of FILE (1-based, default 1)")
+
+    export = sub.add_parser("export", help="write annotated notes (.tex, .pdf, .md, .json)",
+                            description="Export checked notes. The output format follows the "
+                            "suffix of OUT; the input file is never overwritten.")
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("-o", "--output", required=True, metavar="OUT")
+    export.add_argument("--force", action="store_true", help="replace OUT if it exists")
+
+    _numeric_commands(sub, full=full_numeric)
+    return parser
+
+
+def _numeric_commands(sub, full: bool) -> None:
+    """Register train/gradcheck; numpy is imported only when one of them is asked for."""
+    train = sub.add_parser("train", help="train the model with its verified gradients (numpy)",
+                           description="Compile the model and its gradients to numpy and train.")
+    gradcheck = sub.add_parser("gradcheck", help="compiled gradients vs finite differences",
+                               description="Compare the compiled gradients with central finite "
+                               "differences; exit 1 on a mismatch.")
+    if full:
+        from numeric import commands
+
+        commands.add_train_arguments(train)
+        commands.add_gradcheck_arguments(gradcheck)
+    else:
+        for p in (train, gradcheck):
+            p.add_argument("rest", nargs=argparse.REMAINDER)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(full_numeric=bool(argv) and argv[0] in ("train", "gradcheck"))
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "derive":
+            from .derive import run_derive
+
+            return run_derive(args)
+        if args.command == "export":
+            from .export import run_export
+
+            return run_export(args)
+        from numeric import commands  # numeric imports numpy: loaded only here
+
+        if args.command == "train":
+            return commands.run_train(args)
+        return commands.run_gradcheck(args)
+    except GradproofError as err:
+        print(err.one_line(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("gradproof: interrupted", file=sys.stderr)
+        return 130
+
+
+def collect_paths(paths: list[str]) -> list[Path]:
+    """Files named, and the ``*.md`` files below folders named, in a stable order."""
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
+def _check(args) -> int:
+    from .check import Options, check_file
+    from .notes import ContextSource, read_note
+    from .report import exit_code, render
+    from .settings import DEFAULT_TIMEOUT
+
+    options = Options(timeout=args.timeout or DEFAULT_TIMEOUT, inline=args.inline,
+                      diagnose=not args.no_diagnosis)
+    if args.context:
+        note = read_note(args.context)
+        blocks = [i for i in note.items if isinstance(i, ContextSource)]
+        if not blocks:
+            raise UsageError(f"{args.context} has no derivation block", None,
+                             "--context takes a note whose ```derivation block declares the model")
+        options.context = blocks[0]
+    reports = [check_file(p, options) for p in collect_paths(args.paths)]
+    print(render(reports, args.format, args.verbose))
+    return exit_code(reports)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

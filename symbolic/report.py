@@ -1,0 +1,129 @@
+"""Render check results as text, JSON or GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Iterable, Literal
+
+from .results import ClaimResult, FileReport
+from .verdicts import Verdict
+
+Format = Literal["text", "json", "github"]
+FORMATS: tuple[Format, ...] = ("text", "json", "github")
+
+MARKS = {
+    Verdict.PROVED: "✓", Verdict.VERIFIED: "✓", Verdict.REFUTED: "✗", Verdict.UNDECIDED: "?",
+    Verdict.ERROR: "!", Verdict.DEFINITION: "≔", Verdict.SKIPPED: "·",
+}
+
+
+def exit_code(reports: Iterable[FileReport]) -> int:
+    """1 if a claim fails as refuted, else 2 for errors, 3 for undecided, else 0.
+
+    A claim whose verdict matches its recorded expectation passes.
+    """
+    failing = [c for r in reports for c in r.claims if not c.passes]
+    verdicts = {c.verdict for c in failing}
+    if Verdict.REFUTED in verdicts or any(c.expected for c in failing):
+        return 1
+    if Verdict.ERROR in verdicts:
+        return 2
+    if Verdict.UNDECIDED in verdicts:
+        return 3
+    return 0
+
+
+def summary(reports: list[FileReport]) -> dict[str, int]:
+    counts = Counter(c.verdict.value for r in reports for c in r.claims)
+    result = {v.value: counts[v.value] for v in Verdict if counts[v.value]}
+    claims = [c for r in reports for c in r.claims
+              if c.verdict not in (Verdict.DEFINITION, Verdict.SKIPPED)]
+    result["claims"] = len(claims)
+    result["failing"] = sum(1 for c in claims if not c.passes)
+    return result
+
+
+def _claim_lines(report: FileReport, claim: ClaimResult, verbose: bool) -> list[str]:
+    mark = MARKS[claim.verdict]
+    label = f" ({claim.label})" if claim.label else ""
+    expect = ""
+    if claim.expected is not None:
+        expect = f"  [expected {claim.expected.value}: {'ok' if claim.passes else 'MISMATCH'}]"
+    head = f"{report.path}:{claim.line}:{claim.column}{label} {mark} {claim.verdict.value}{expect}"
+    if claim.verdict == Verdict.DEFINITION:
+        return [f"{head}  {claim.message}"] if verbose else []
+    lines = [head]
+    if claim.verdict == Verdict.ERROR:
+        lines.append(f"    {claim.message}" + (f" (hint: {claim.hint})" if claim.hint else ""))
+        return lines
+    for k, step in enumerate(claim.steps, 1):
+        if len(claim.steps) > 1 or verbose or not step.verdict.holds:
+            smark = MARKS[step.verdict]
+            lines.append(f"    {smark} step {k}: {step.lhs} = {step.rhs}")
+            if step.message and (verbose or not step.verdict.holds or step.warnings
+                                 or step.kind != "identity"):
+                lines.append(f"        {step.message}")
+        elif step.message:
+            lines.append(f"    {step.message}")
+    for note in claim.diagnosis:
+        lines.append(f"    → {note}")
+    if claim.correct:
+        lines.append(f"    → correct: {claim.correct}")
+    for w in claim.warnings:
+        if all(w != s.message for s in claim.steps):
+            lines.append(f"    warning: {w}")
+    lines.append(f"    ({claim.seconds:.2f} s)")
+    return lines
+
+
+def render_text(reports: list[FileReport], verbose: bool = False) -> str:
+    out: list[str] = []
+    for report in reports:
+        for claim in report.claims:
+            out.extend(_claim_lines(report, claim, verbose))
+    counts = summary(reports)
+    parts = [f"{n} {v}" for v, n in counts.items() if v not in ("claims", "failing")]
+    seconds = sum(r.seconds for r in reports)
+    status = "all as expected" if counts["failing"] == 0 else f"{counts['failing']} failing"
+    out.append(f"summary: {', '.join(parts) or 'nothing to check'} — {counts['claims']} claims "
+               f"in {len(reports)} file(s), {status} ({seconds:.2f} s)")
+    return "\n".join(out)
+
+
+def render_json(reports: list[FileReport]) -> str:
+    data = {"files": [r.to_json() for r in reports], "summary": summary(reports)}
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render_github(reports: list[FileReport]) -> str:
+    """``::error``/``::warning`` workflow commands, one per failing or warned claim."""
+    out = []
+    for report in reports:
+        for c in report.claims:
+            name = f"claim ({c.label})" if c.label else "claim"
+            if not c.passes:
+                level = "error" if c.verdict in (Verdict.REFUTED, Verdict.ERROR) or c.expected else "warning"
+                text = f"{name} {c.verdict.value}: {c.message}"
+                if c.correct:
+                    text += f" — correct: {c.correct}"
+                out.append(f"::{level} file={report.path},line={c.line},col={c.column},"
+                           f"title=gradproof {c.verdict.value}::{_escape(text)}")
+            for w in c.warnings:
+                out.append(f"::warning file={report.path},line={c.line},col={c.column},"
+                           f"title=gradproof warning::{_escape(w)}")
+    counts = summary(reports)
+    out.append(f"gradproof: {counts['claims']} claims, {counts['failing']} failing")
+    return "\n".join(out)
+
+
+def render(reports: list[FileReport], fmt: Format, verbose: bool = False) -> str:
+    if fmt == "json":
+        return render_json(reports)
+    if fmt == "github":
+        return render_github(reports)
+    return render_text(reports, verbose)
