@@ -1,0 +1,681 @@
+"""Compile a network's index formulas into batched numpy functions.
+
+This is the one module that crosses from SymPy to numpy. A :class:`Network`'s
+definitions become a ``forward`` function and a set of per-sample gradient
+formulas becomes a ``gradients`` function returning each parameter's gradient
+averaged over the batch. Both are generated as straight-line Python source
+(kept in :attr:`CompiledNetwork.source`) and are generic in every size.
+
+How it works: every subexpression compiles to an array whose axes are labelled
+by index symbols, plus a leading batch label for anything that depends on the
+input or the target. A product of factors under sums is planned as a tensor
+contraction: factors with the same axes are multiplied element-wise, an axis
+summed in one factor only is reduced, and pairs sharing a summed axis are
+contracted with ``@`` (BLAS) or ``np.einsum`` when an axis is shared but kept.
+A Kronecker delta under a sum over one of its indices substitutes that index;
+elsewhere it is an identity matrix. ``e^u / Σ e^{u'}`` is emitted as a stable
+softmax and its logarithm as a stable log-softmax. Generated lines are cached
+by their text, so a subexpression shared by several formulas runs once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Literal, Mapping
+
+import numpy as np
+import sympy
+
+from symbolic.errors import ModelError
+from symbolic.tensors import Network, Tensor, tensors_in
+
+Origin = Literal["claim", "derived"]
+
+
+@dataclass(frozen=True)
+class GradientFormula:
+    """Per-sample ``∂loss/∂tensor[indices] = expr``, and where it came from."""
+
+    tensor: Tensor
+    indices: tuple[sympy.Symbol, ...]
+    expr: sympy.Expr
+    origin: Origin
+    label: str | None = None
+    verdict: str | None = None  # the symbolic verdict of a claim, when known
+
+    @property
+    def name(self) -> str:
+        where = f"claim ({self.label})" if self.origin == "claim" and self.label else self.origin
+        return f"∂L/∂{self.tensor.name}[{','.join(map(str, self.indices))}] ({where})"
+
+
+Arrays = dict[str, np.ndarray]
+
+
+@dataclass
+class CompiledNetwork:
+    """Batched numpy functions for one network and one set of gradient formulas.
+
+    ``forward(P, D, S)`` takes parameter arrays ``P`` and data arrays ``D`` (the
+    input and the target, batch axis first) keyed by :attr:`Tensor.key`, and the
+    sizes ``S`` (size name → int); it returns every definition the loss and the
+    prediction need, keyed the same way. ``gradients(P, D, S, V)`` takes those
+    values ``V`` too and returns the batch-mean gradient of every parameter that
+    has a formula.
+    """
+
+    network: Network
+    formulas: dict[Tensor, GradientFormula]
+    prediction: Tensor | None
+    forward: Callable[[Arrays, Arrays, dict[str, int]], Arrays]
+    gradients: Callable[[Arrays, Arrays, dict[str, int], Arrays], Arrays]
+    source: str
+
+    def mean_loss(self, parameters: Arrays, data: Arrays, sizes: dict[str, int]) -> float:
+        """The loss averaged over the batch."""
+        return float(self.forward(parameters, data, sizes)[self.network.loss.key].mean())
+
+
+BATCH = sympy.Symbol("batch·")  # axis label of the batch; no index letter can spell it
+SIZE_HINT = 64  # assumed size of an axis when planning contractions without a hint
+BATCH_HINT = 128
+
+UFUNCS = {"exp": "np.exp", "tanh": "np.tanh", "log": "np.log", "sigmoid": "_sigmoid"}
+
+
+def _sigmoid(u):
+    return 0.5 + 0.5 * np.tanh(0.5 * u)  # no overflow for large |u|
+
+
+@dataclass(frozen=True)
+class _Array:
+    """A generated variable (or literal) and the label of each of its axes."""
+
+    code: str
+    labels: tuple[sympy.Symbol, ...]
+
+
+def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula] | None = None,
+                    size_hints: Mapping[str, int] | None = None) -> CompiledNetwork:
+    """Compile ``network``'s forward pass and the gradient ``formulas``.
+
+    Args:
+        network: the model; ``input``, ``target`` and ``loss`` must be set.
+        formulas: per-sample gradient formulas keyed by parameter tensor.
+        size_hints: expected sizes (size name → int, ``"batch"``), used only to
+            order contractions; the functions work for any sizes.
+
+    Raises:
+        ModelError: the network or a formula uses something that cannot be compiled.
+    """
+    formulas = dict(formulas or {})
+    for role in ("input", "target", "loss"):
+        if getattr(network, role) is None:
+            raise ModelError(f"the model has no {role}", hint="declare it in the derivation block")
+    prediction = prediction_tensor(network)
+    forward_compiler = _Compiler(network, size_hints, values_available=False)
+    wanted = [network.loss] + ([prediction] if prediction else [])
+    outputs = {tensor.key: forward_compiler.tensor(tensor).code for tensor in wanted}
+    computed = {d.tensor.key: forward_compiler.computed[d.tensor] for d in network.definitions
+                if d.tensor in forward_compiler.computed}
+    computed.update(outputs)
+    forward_source = forward_compiler.source("forward", "P, D, S", computed)
+
+    defined = {d.tensor for d in network.definitions}
+    gradient_compiler = _Compiler(network, size_hints, values_available=True,
+                                  available=set(forward_compiler.computed) & defined)
+    results = {}
+    for tensor, formula in formulas.items():
+        if tensor not in network.parameters:
+            raise ModelError(f"{formula.name} is not the gradient of a parameter",
+                             hint=f"parameters are {', '.join(str(p) for p in network.parameters)}")
+        results[tensor.key] = gradient_compiler.gradient(formula)
+    gradient_source = gradient_compiler.source("gradients", "P, D, S, V", results)
+
+    source = forward_source + "\n\n" + gradient_source
+    namespace = {"np": np, "_sigmoid": _sigmoid}
+    exec(compile(source, f"<gradproof compiled {network.loss.key}>", "exec"), namespace)
+    return CompiledNetwork(network, formulas, prediction, namespace["forward"],
+                           namespace["gradients"], source)
+
+
+def prediction_tensor(network: Network) -> Tensor | None:
+    """The defined tensor read as the network's output: the last one shaped like the target."""
+    needed = _dependencies(network, network.loss)
+    candidates = [d.tensor for d in network.definitions
+                  if d.tensor.ranges == network.target.ranges and d.tensor in needed]
+    return candidates[-1] if candidates else None
+
+
+def _dependencies(network: Network, tensor: Tensor) -> set[Tensor]:
+    found, stack = set(), [tensor]
+    while stack:
+        definition = network.definition_of(stack.pop())
+        if definition is None:
+            continue
+        for used in tensors_in(definition.expr, network):
+            if used not in found:
+                found.add(used)
+                stack.append(used)
+    return found
+
+
+class _Compiler:
+    """Emits numpy statements for expressions over one network's tensors."""
+
+    def __init__(self, network: Network, size_hints: Mapping[str, int] | None,
+                 values_available: bool, available: set[Tensor] | None = None):
+        self.network = network
+        self.hints = dict(size_hints or {})
+        self.values_available = values_available
+        self.available = available or set()
+        self.lines: list[str] = []
+        self.cache: dict[str, str] = {}
+        self.computed: dict[Tensor, str] = {}
+        self.batched = self._batched_tensors()
+        self.defining: set[Tensor] = set()
+        self.preferred: tuple = ()  # axis order of the result being compiled, for tie-breaks
+
+    # ----- program text ---------------------------------------------------------
+
+    def let(self, code: str, name: str | None = None) -> str:
+        """A variable holding ``code``; the same text is computed once."""
+        if code.isidentifier():
+            return code
+        if code in self.cache:
+            return self.cache[code]
+        var = name or f"v{len(self.lines)}"
+        self.lines.append(f"    {var} = {code}")
+        self.cache[code] = var
+        return var
+
+    def source(self, function: str, arguments: str, results: Mapping[str, str]) -> str:
+        data = self.network.input.key
+        head = [f"def {function}({arguments}):",
+                f"    B = D[{data!r}].shape[0]",
+                "    inv_B = 1.0 / B",
+                f"    dtype = D[{data!r}].dtype"]
+        body = ", ".join(f"{key!r}: {var}" for key, var in results.items())
+        return "\n".join(head + self.lines + [f"    return {{{body}}}"]) + "\n"
+
+    # ----- tensors --------------------------------------------------------------
+
+    def _batched_tensors(self) -> set[Tensor]:
+        batched = {self.network.input, self.network.target}
+        for definition in self.network.definitions:
+            if any(t in batched for t in tensors_in(definition.expr, self.network)):
+                batched.add(definition.tensor)
+        return batched
+
+    def tensor(self, tensor: Tensor) -> _Array:
+        """The array of a tensor, computing its definition first when needed."""
+        labels = self._tensor_labels(tensor, ())
+        if tensor in self.computed:
+            return _Array(self.computed[tensor], labels)
+        name = _variable_name(tensor)
+        if tensor in self.available and self.values_available:
+            var = self.let(f"V[{tensor.key!r}]", name)
+        elif tensor in (self.network.input, self.network.target):
+            var = self.let(f"D[{tensor.key!r}]", name)
+        elif tensor in self.network.parameters:
+            var = self.let(f"P[{tensor.key!r}]", name)
+        else:
+            definition = self.network.definition_of(tensor)
+            if definition is None:
+                raise ModelError(f"{tensor} has no definition and is not a parameter or data")
+            if tensor in self.defining:
+                raise ModelError(f"{tensor} is defined in terms of itself")
+            self.defining.add(tensor)
+            outer, self.preferred = self.preferred, tuple(definition.indices)
+            value = self.expression(definition.expr)
+            self.preferred = outer
+            self.defining.discard(tensor)
+            var = self.let(self._shaped(value, self._tensor_labels(tensor, definition.indices),
+                                        definition.indices), name)
+        self.computed[tensor] = var
+        return _Array(var, labels)
+
+    def _tensor_labels(self, tensor: Tensor, indices) -> tuple:
+        positions = tuple(indices) if indices else tuple(sympy.Symbol(f"·{n}") for n in range(len(tensor.ranges)))
+        return ((BATCH,) if tensor in self.batched else ()) + positions
+
+    def _shaped(self, value: _Array, target: tuple, indices) -> str:
+        """``value`` with axes in ``target`` order, broadcast to the full shape if it lacks some."""
+        stray = [str(label) for label in value.labels if label not in target]
+        if stray:
+            raise ModelError(f"the index {', '.join(stray)} is free on the right side but not on the left",
+                             hint=f"the left side has indices {', '.join(map(str, indices)) or 'none'}")
+        code = self._align(value, target)
+        if set(value.labels) == set(target):
+            return code
+        shape = ", ".join("B" if label is BATCH else f"S[{self._range(label)!r}]" for label in target)
+        return f"np.broadcast_to({code}, ({shape},))"
+
+    def gradient(self, formula: GradientFormula) -> str:
+        self.preferred = tuple(formula.indices)
+        value = self._batch_mean(formula.expr)
+        return self.let(self._shaped(value, tuple(formula.indices), formula.indices),
+                        f"grad_{_variable_name(formula.tensor)}")
+
+    def _is_batched(self, expr) -> bool:
+        return any(tensor in self.batched for tensor in tensors_in(expr, self.network))
+
+    def _batch_mean(self, expr) -> _Array:
+        terms = sympy.Add.make_args(expr)
+        batched = [self._is_batched(term) for term in terms]
+        if len(terms) > 1 and not all(batched):
+            return self._sum_terms([(1, self._batch_mean(term)) for term in terms])
+        if not any(batched):
+            return self.expression(expr)
+        return self.product(sympy.Mul.make_args(expr) if len(terms) == 1 else (expr,),
+                            summed=(BATCH,), scale="inv_B")
+
+    # ----- expressions ----------------------------------------------------------
+
+    def expression(self, expr) -> _Array:
+        if expr.is_Number:
+            return _Array(_literal(expr), ())
+        if isinstance(expr, sympy.Indexed):
+            return self._indexed(expr)
+        if isinstance(expr, sympy.Symbol):
+            return self._symbol(expr)
+        if isinstance(expr, sympy.KroneckerDelta):
+            return self.product((expr,), ())
+        if isinstance(expr, sympy.Add):
+            return self._sum_terms([(coeff, self.expression(rest))
+                                    for coeff, rest in (term.as_coeff_Mul() for term in expr.args)])
+        if isinstance(expr, sympy.Mul):
+            return self.product(expr.args, ())
+        if isinstance(expr, sympy.Pow):
+            return self._power(expr)
+        if isinstance(expr, sympy.Sum):
+            body, summed = _flatten_sum(expr)
+            for symbol, lower, upper in summed:
+                self._check_limits(symbol, lower, upper)
+            return self.product(sympy.Mul.make_args(body), tuple(s for s, _, _ in summed))
+        if isinstance(expr, sympy.Function) and len(expr.args) == 1:
+            return self._function(expr)
+        raise ModelError(f"cannot compile {expr} to numpy",
+                         hint="supported: sums, products, powers, Kronecker deltas, exp, log, tanh, sigmoid")
+
+    def _indexed(self, expr) -> _Array:
+        tensor = self.network.tensors.get(str(expr.base))
+        if tensor is None:
+            raise ModelError(f"unknown tensor {expr.base}")
+        for index in expr.indices:
+            if not isinstance(index, sympy.Symbol):
+                raise ModelError(f"{expr}: index {index} is not a plain index letter")
+            self._range(index)
+        array = self.tensor(tensor)
+        batch = array.labels[:1] if array.labels[:1] == (BATCH,) else ()
+        labels = batch + tuple(expr.indices)
+        if len(set(labels)) < len(labels):  # w_kk: take the diagonal
+            letters = _letters(labels)
+            unique = tuple(dict.fromkeys(labels))
+            code = f"np.einsum('{''.join(letters[l] for l in labels)}->{''.join(letters[l] for l in unique)}', {array.code})"
+            return _Array(self.let(code), unique)
+        return _Array(array.code, labels)
+
+    def _symbol(self, symbol) -> _Array:
+        if str(symbol) in self.network.tensors:
+            return self.tensor(self.network.tensors[str(symbol)])
+        if symbol.name in self.network.index_ranges.values():
+            return _Array(f"S[{symbol.name!r}]", ())
+        raise ModelError(f"cannot compile the symbol {symbol}: it is not a tensor or a size")
+
+    def _range(self, index) -> str:
+        letter = index.name.rstrip("'")
+        if letter not in self.network.index_ranges:
+            raise ModelError(f"the index {index.name} has no declared range",
+                             hint=f"declared: {', '.join(sorted(self.network.index_ranges))}")
+        return self.network.index_ranges[letter]
+
+    def _check_limits(self, symbol, lower, upper) -> None:
+        size = self._range(symbol)
+        if lower != 0 or str(upper + 1) != size:
+            raise ModelError(f"the sum over {symbol} runs from {lower} to {upper}, not over its whole range {size}",
+                             hint="only sums over a whole index range can be compiled")
+
+    def _power(self, expr) -> _Array:
+        base, exponent = expr.args
+        if not exponent.is_Number:
+            raise ModelError(f"cannot compile {expr}: the exponent must be a number")
+        value = self.expression(base)
+        code = {2: f"np.square({value.code})", -1: f"1.0 / {value.code}", sympy.Rational(1, 2): f"np.sqrt({value.code})",
+                -2: f"1.0 / np.square({value.code})"}.get(exponent, f"{value.code} ** {_literal(exponent)}")
+        return _Array(self.let(code), value.labels)
+
+    def _function(self, expr) -> _Array:
+        name = getattr(type(expr), "name", None) or type(expr).__name__.lower()
+        (argument,) = expr.args
+        if name == "log":
+            stable = self._log(argument)
+            if stable is not None:
+                return stable
+        if name not in UFUNCS:
+            raise ModelError(f"no numpy form for the function {name}", hint=f"known: {', '.join(UFUNCS)}")
+        value = self.expression(argument)
+        return _Array(self.let(f"{UFUNCS[name]}({value.code})"), value.labels)
+
+    def _log(self, argument) -> _Array | None:
+        """log e^u = u; log of a softmax is a stable log-softmax; None when neither."""
+        if _function_name(argument) == "exp":
+            return self.expression(argument.args[0])
+        if isinstance(argument, sympy.Indexed):
+            tensor = self.network.tensors.get(str(argument.base))
+            definition = self.network.definition_of(tensor) if tensor else None
+            if definition is None or tensor in (self.network.input, self.network.target):
+                return None
+            body = _rename_bound(definition.expr).xreplace(dict(zip(definition.indices, argument.indices)))
+            argument = body
+        if isinstance(argument, sympy.Mul):
+            found = _softmax_parts(argument.args, self._range)
+            if found and not found[2]:
+                exponent, axis_label, _ = found
+                parts = self._softmax(exponent, axis_label)
+                return _Array(self.let(f"{parts['shifted']} - np.log({parts['total']})"), parts["labels"])
+        return None
+
+    def _softmax(self, exponent, axis_label) -> dict:
+        value = self.expression(exponent)
+        axis = value.labels.index(axis_label)
+        peak = self.let(f"{value.code}.max(axis={axis}, keepdims=True)")
+        shifted = self.let(f"{value.code} - {peak}")
+        exps = self.let(f"np.exp({shifted})")
+        total = self.let(f"{exps}.sum(axis={axis}, keepdims=True)")
+        return {"shifted": shifted, "exps": exps, "total": total, "labels": value.labels}
+
+    # ----- sums of terms --------------------------------------------------------
+
+    def _sum_terms(self, terms: list[tuple]) -> _Array:
+        constant = sum((coeff for coeff, value in terms if value.code == "1"), sympy.S.Zero)
+        arrays = [(coeff, value) for coeff, value in terms if value.code != "1"]
+        if not arrays:
+            return _Array(_literal(constant), ())
+        labels = _union([value.labels for _, value in arrays])
+        pieces = [(constant, _literal(abs(constant)))] if constant != 0 else []
+        for coeff, value in arrays:
+            code = self._align(value, labels)
+            pieces.append((coeff, code if abs(coeff) == 1 else f"{_literal(abs(coeff))} * {code}"))
+        text = ("-" if pieces[0][0] < 0 else "") + pieces[0][1]
+        text += "".join(f" {'-' if coeff < 0 else '+'} {code}" for coeff, code in pieces[1:])
+        return _Array(self.let(text), labels)
+
+    # ----- products under sums --------------------------------------------------
+
+    def product(self, factors, summed: tuple, scale: str | None = None) -> _Array:
+        """Σ over ``summed`` of the product of ``factors``, times ``scale``."""
+        summed = set(summed)
+        coefficient = sympy.S.One
+        symbolic = []
+        for factor in factors:
+            if factor.is_Number:
+                coefficient *= factor
+            else:
+                symbolic.append(factor)
+        symbolic, summed = _collapse_deltas(symbolic, summed)
+        found = _softmax_parts(symbolic, self._range)
+        arrays = []
+        while found:
+            exponent, axis_label, symbolic = found
+            parts = self._softmax(exponent, axis_label)
+            arrays.append(_Array(self.let(f"{parts['exps']} / {parts['total']}"), parts["labels"]))
+            found = _softmax_parts(symbolic, self._range)
+        arrays += [self._delta(f) if isinstance(f, sympy.KroneckerDelta) else self.expression(f)
+                   for f in symbolic]
+
+        scalars = [a.code for a in arrays if not a.labels]
+        arrays = [a for a in arrays if a.labels]
+        present = set().union(*(a.labels for a in arrays)) if arrays else set()
+        for label in sorted(summed - present, key=str):  # Σ_k c = K c
+            scalars.append("B" if label is BATCH else f"S[{self._range(label)!r}]")
+        summed &= present
+        negate = coefficient < 0
+        if abs(coefficient) != 1:
+            scalars.insert(0, _literal(abs(coefficient)))
+        if scale:
+            scalars.append(scale)
+        if not arrays:
+            text = ("-" if negate else "") + (" * ".join(scalars) if scalars else "1")
+            return _Array(self.let(text) if scalars else _literal(coefficient), ())
+        factor = " * ".join(scalars) if scalars else None
+        final_size = self._size(tuple(present - summed))
+
+        groups: dict[frozenset, list[_Array]] = {}
+        for array in arrays:
+            groups.setdefault(frozenset(array.labels), []).append(array)
+        arrays = []
+        for group in groups.values():
+            if factor and len(group) > 1 and self._size(group[0].labels) <= final_size:
+                arrays.append(self._multiply(group, factor))
+                factor = None
+            else:
+                arrays.append(self._multiply(group, None) if len(group) > 1 else group[0])
+        if factor:
+            smallest = min(arrays, key=lambda a: self._size(a.labels))
+            if self._size(smallest.labels) < final_size:
+                arrays[arrays.index(smallest)] = self._multiply([smallest], factor)
+                factor = None
+
+        while True:
+            arrays, summed = self._reduce_lonely(arrays, summed)
+            if len(arrays) == 1:
+                break
+            arrays = self._combine_pair(arrays, summed)
+        result = arrays[0]
+        if factor:
+            result = _Array(self.let(f"{factor} * {result.code}"), result.labels)
+        if negate:
+            result = _Array(self.let(f"-{result.code}"), result.labels)
+        return result
+
+    def _delta(self, delta) -> _Array:
+        first, second = delta.args
+        if first == second:
+            return _Array("1", ())
+        size = self._range(first)
+        if self._range(second) != size:
+            raise ModelError(f"{delta} compares indices of different ranges")
+        return _Array(self.let(f"np.eye(S[{size!r}], dtype=dtype)"), (first, second))
+
+    def _reduce_lonely(self, arrays: list[_Array], summed: set):
+        """Sum out every summed axis that only one array carries."""
+        reduced = []
+        for array in arrays:
+            others = set().union(*(a.labels for a in arrays if a is not array))
+            lonely = [label for label in array.labels if label in summed and label not in others]
+            if lonely:
+                axes = tuple(array.labels.index(label) for label in lonely)
+                axis = axes[0] if len(axes) == 1 else axes
+                array = _Array(self.let(f"{array.code}.sum(axis={axis})"),
+                               tuple(label for label in array.labels if label not in lonely))
+                summed = summed - set(lonely)
+            reduced.append(array)
+        return reduced, summed
+
+    def _combine_pair(self, arrays: list[_Array], summed: set) -> list[_Array]:
+        best = None
+        for a in range(len(arrays)):
+            for b in range(a + 1, len(arrays)):
+                left, right = arrays[a], arrays[b]
+                shared = set(left.labels) & set(right.labels)
+                others = set().union(*(x.labels for n, x in enumerate(arrays) if n not in (a, b)))
+                contracted = {label for label in shared if label in summed and label not in others}
+                kept = (set(left.labels) | set(right.labels)) - contracted
+                subset = set(left.labels) <= set(right.labels) or set(right.labels) <= set(left.labels)
+                cost = (not subset, not shared, self._size(tuple(kept)), a, b)
+                if best is None or cost < best[0]:
+                    best = (cost, a, b, contracted)
+        _, a, b, contracted = best
+        left, right = arrays[a], arrays[b]
+        if contracted:
+            combined = self._contract(left, right, contracted)
+        else:
+            combined = self._multiply([left, right], None)
+        return [x for n, x in enumerate(arrays) if n not in (a, b)] + [combined]
+
+    def _multiply(self, arrays: list[_Array], factor: str | None) -> _Array:
+        labels = _union([a.labels for a in arrays])
+        codes = ([factor] if factor else []) + [self._align(a, labels) for a in sorted(arrays, key=lambda a: a.code)]
+        return _Array(self.let(" * ".join(codes)), labels)
+
+    def _contract(self, left: _Array, right: _Array, contracted: set) -> _Array:
+        if BATCH in right.labels and BATCH not in contracted and BATCH not in left.labels:
+            left, right = right, left
+        elif BATCH not in left.labels and BATCH not in right.labels or BATCH in contracted:
+            first = next((label for label in self.preferred if label in left.labels + right.labels
+                          and label not in contracted), None)
+            if first is not None and first in right.labels and first not in left.labels:
+                left, right = right, left
+        kept_shared = [label for label in left.labels if label in right.labels and label not in contracted]
+        free_left = [label for label in left.labels if label not in right.labels]
+        free_right = [label for label in right.labels if label not in left.labels]
+        if not kept_shared and len(contracted) == 1 and len(left.labels) <= 2 and len(right.labels) <= 2:
+            (label,) = contracted
+            lhs = left.code if left.labels[-1] == label else f"{left.code}.T"
+            rhs = right.code if right.labels[0] == label else f"{right.code}.T"
+            return _Array(self.let(f"{lhs} @ {rhs}"), tuple(free_left + free_right))
+        if not kept_shared:
+            axes_left = [left.labels.index(label) for label in sorted(contracted, key=str)]
+            axes_right = [right.labels.index(label) for label in sorted(contracted, key=str)]
+            code = f"np.tensordot({left.code}, {right.code}, axes=({axes_left}, {axes_right}))"
+            return _Array(self.let(code), tuple(free_left + free_right))
+        out = _union([kept_shared]) + tuple(free_left) + tuple(free_right)
+        letters = _letters(left.labels + right.labels)
+        spec = (f"{''.join(letters[l] for l in left.labels)},{''.join(letters[l] for l in right.labels)}"
+                f"->{''.join(letters[l] for l in out)}")
+        return _Array(self.let(f"np.einsum('{spec}', {left.code}, {right.code})"), out)
+
+    # ----- axes -----------------------------------------------------------------
+
+    def _align(self, array: _Array, target: tuple) -> str:
+        """Code for ``array`` transposed and expanded so that it broadcasts against ``target``."""
+        order = [label for label in target if label in array.labels]
+        code = array.code
+        if tuple(order) != array.labels:
+            permutation = tuple(array.labels.index(label) for label in order)
+            code = f"{code}.T" if len(order) == 2 else f"{code}.transpose({permutation})"
+        if not order or tuple(target[len(target) - len(order):]) == tuple(order):
+            return code
+        index = ", ".join(":" if label in array.labels else "None" for label in target)
+        return f"{code}[{index}]"
+
+    def _size(self, labels: tuple) -> int:
+        total = 1
+        for label in labels:
+            if label is BATCH:
+                total *= self.hints.get("batch", BATCH_HINT)
+            else:
+                letter = label.name.rstrip("'")
+                total *= self.hints.get(self.network.index_ranges.get(letter, ""), SIZE_HINT)
+        return total
+
+
+def _softmax_parts(factors, range_of):
+    """Find ``e^u`` and ``(Σ_{k'} e^{u'})^{-1}`` among ``factors`` with u' = u at k'.
+
+    Returns (u, the softmax axis label, the remaining factors) or None.
+    """
+    factors = list(factors)
+    for p, denominator in enumerate(factors):
+        if not (isinstance(denominator, sympy.Pow) and denominator.exp == -1
+                and isinstance(denominator.base, sympy.Sum)):
+            continue
+        body, limits = _flatten_sum(denominator.base)
+        if len(limits) != 1 or _function_name(body) != "exp":
+            continue
+        dummy = limits[0][0]
+        for q, numerator in enumerate(factors):
+            if q == p or _function_name(numerator) != "exp":
+                continue
+            exponent = numerator.args[0]
+            for label in exponent.free_symbols:
+                if (isinstance(label, sympy.Symbol) and label.is_integer and not label.is_positive
+                        and range_of(label) == range_of(dummy)
+                        and body.args[0].xreplace({dummy: label}) == exponent):
+                    rest = [f for n, f in enumerate(factors) if n not in (p, q)]
+                    return exponent, label, rest
+    return None
+
+
+def _collapse_deltas(factors: list, summed: set):
+    """Under Σ_a, δ_{ab} f(a) = f(b): substitute instead of building an identity matrix."""
+    changed = True
+    while changed:
+        changed = False
+        for n, factor in enumerate(factors):
+            if not isinstance(factor, sympy.KroneckerDelta):
+                continue
+            first, second = factor.args
+            for gone, kept in ((first, second), (second, first)):
+                if gone in summed and gone != kept and isinstance(kept, sympy.Symbol):
+                    rest = factors[:n] + factors[n + 1:]
+                    if any(kept in _bound(f) for f in rest):
+                        continue
+                    factors = [f.xreplace({gone: kept}) for f in rest]
+                    summed = summed - {gone}
+                    changed = True
+                    break
+            if changed:
+                break
+    return factors, summed
+
+
+def _bound(expr) -> set:
+    return {limit[0] for s in expr.atoms(sympy.Sum) for limit in s.limits}
+
+
+def _flatten_sum(expr):
+    limits = []
+    while isinstance(expr, sympy.Sum):
+        limits.extend(expr.limits)
+        expr = expr.function
+    return expr, limits
+
+
+def _rename_bound(expr):
+    """``expr`` with every summation index replaced by a fresh dummy of the same name."""
+    def rename(node):
+        if isinstance(node, sympy.Sum):
+            mapping = {limit[0]: sympy.Dummy(limit[0].name, integer=True) for limit in node.limits}
+            body = rename(node.function).xreplace(mapping)
+            limits = [(mapping[s], lo, hi) for s, lo, hi in node.limits]
+            return sympy.Sum(body, *limits)
+        if node.args:
+            return node.func(*(rename(arg) for arg in node.args))
+        return node
+    return rename(expr)
+
+
+def _function_name(expr) -> str | None:
+    if isinstance(expr, sympy.Function) and len(expr.args) == 1:
+        return getattr(type(expr), "name", None) or type(expr).__name__.lower()
+    return None
+
+
+def _union(label_tuples) -> tuple:
+    ordered = sorted(label_tuples, key=len, reverse=True)
+    labels = [BATCH] if any(BATCH in labels for labels in ordered) else []
+    for group in ordered:
+        labels += [label for label in group if label not in labels]
+    return tuple(labels)
+
+
+def _letters(labels) -> dict:
+    unique = list(dict.fromkeys(labels))
+    return {label: "abcdefghijklmnopqrstuvwxyz"[n] for n, label in enumerate(unique)}
+
+
+def _literal(number) -> str:
+    number = sympy.sympify(number)
+    if number.is_Integer:
+        return str(int(number))
+    return repr(float(number))
+
+
+def _variable_name(tensor: Tensor) -> str:
+    name = "".join(c if c.isalnum() else "_" for c in tensor.name)
+    return "_".join([name] + list(tensor.ranges)) if tensor.ranges else name + "_"
+
+
+__all__ = ["BATCH", "CompiledNetwork", "GradientFormula", "compile_network", "prediction_tensor"]
