@@ -64,6 +64,7 @@ class NoteChecker:
         self.context: Context | None = None
         self.context_error: ClaimResult | None = None
         self.chains: list[CheckedChain] = []
+        self.contexts: list[Context] = []
         self.last_term: tuple[Term, object] | None = None
 
     def run(self) -> FileReport:
@@ -94,6 +95,7 @@ class NoteChecker:
         try:
             self.context = build_context(source.data, source.defines, source.span)
             self.context_error = None
+            self.contexts.append(self.context)
         except GradproofError as err:
             self.context = None
             self.context_error = error_record(self.note.path, err, source.span)
