@@ -20,6 +20,7 @@ by their text, so a subexpression shared by several formulas runs once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Literal, Mapping
 
@@ -124,12 +125,15 @@ def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula]
     defined = {d.tensor for d in network.definitions}
     gradient_compiler = _Compiler(network, size_hints, values_available=True,
                                   available=set(forward_compiler.computed) & defined)
-    results = {}
     for tensor, formula in formulas.items():
         if tensor not in network.parameters:
             raise ModelError(f"{formula.name} is not the gradient of a parameter",
                              hint=f"parameters are {', '.join(str(p) for p in network.parameters)}")
-        results[tensor.key] = gradient_compiler.gradient(formula)
+    shared = gradient_compiler.shared_linear_factor([f.expr for f in formulas.values()])
+    results = {}
+    for tensor, formula in formulas.items():
+        expr = formula.expr.xreplace({shared: _BatchMean(shared)}) if shared is not None else formula.expr
+        results[tensor.key] = gradient_compiler.gradient(formula, expr)
     gradient_source = gradient_compiler.source("gradients", "P, D, S, V", results)
 
     source = forward_source + "\n\n" + gradient_source
@@ -191,12 +195,16 @@ class _Compiler:
 
     def source(self, function: str, arguments: str, results: Mapping[str, str]) -> str:
         data = self.network.input.key
-        head = [f"def {function}({arguments}):",
-                f"    B = D[{data!r}].shape[0]",
-                "    inv_B = 1.0 / B",
-                f"    dtype = D[{data!r}].dtype"]
-        body = ", ".join(f"{key!r}: {var}" for key, var in results.items())
-        return "\n".join(head + self.lines + [f"    return {{{body}}}"]) + "\n"
+        body = "\n".join(self.lines)
+        head = [f"def {function}({arguments}):"]
+        if re.search(r"\b(B|inv_B)\b", body):
+            head.append(f"    B = D[{data!r}].shape[0]")
+        if "inv_B" in body:
+            head.append("    inv_B = 1.0 / B")
+        if re.search(r"\bdtype\b", body):
+            head.append(f"    dtype = D[{data!r}].dtype")
+        results_text = ", ".join(f"{key!r}: {var}" for key, var in results.items())
+        return "\n".join(head + self.lines + [f"    return {{{results_text}}}"]) + "\n"
 
     # ----- tensors --------------------------------------------------------------
 
@@ -251,24 +259,41 @@ class _Compiler:
         shape = ", ".join("B" if label is BATCH else f"S[{self._range(label)!r}]" for label in target)
         return f"np.broadcast_to({code}, ({shape},))"
 
-    def gradient(self, formula: GradientFormula) -> str:
+    def gradient(self, formula: GradientFormula, expr) -> str:
         self.preferred = tuple(formula.indices)
-        value = self._batch_mean(formula.expr)
+        value = self._batch_mean(expr, None if expr.has(_BatchMean) else "inv_B")
         return self.let(self._shaped(value, tuple(formula.indices), formula.indices),
                         f"grad_{_variable_name(formula.tensor)}")
+
+    def shared_linear_factor(self, formulas: list):
+        """A batched factor that every formula is linear in, to divide by the batch size once.
+
+        The batch mean of Σ_n f_n g_n can divide any factor it is linear in by B;
+        dividing one that all gradient formulas share (often o_k − t_k) costs one
+        operation instead of one per formula.
+        """
+        common = None
+        for expr in formulas:
+            found = {factor for factor in _linear_factors(expr)
+                     if self._is_batched(factor) and _occurrences(expr, factor) == 1}
+            common = found if common is None else common & found
+        if not common:
+            return None
+        return min(common, key=lambda f: (self._size(self.expression(f).labels), sympy.default_sort_key(f)))
 
     def _is_batched(self, expr) -> bool:
         return any(tensor in self.batched for tensor in tensors_in(expr, self.network))
 
-    def _batch_mean(self, expr) -> _Array:
+    def _batch_mean(self, expr, scale: str | None) -> _Array:
+        """The mean over the batch of ``expr`` (its sum when ``scale`` is None: 1/B is inside)."""
         terms = sympy.Add.make_args(expr)
         batched = [self._is_batched(term) for term in terms]
         if len(terms) > 1 and not all(batched):
-            return self._sum_terms([(1, self._batch_mean(term)) for term in terms])
+            return self._sum_terms([(1, self._batch_mean(term, scale)) for term in terms])
         if not any(batched):
             return self.expression(expr)
         return self.product(sympy.Mul.make_args(expr) if len(terms) == 1 else (expr,),
-                            summed=(BATCH,), scale="inv_B")
+                            summed=(BATCH,), scale=scale)
 
     # ----- expressions ----------------------------------------------------------
 
@@ -293,6 +318,9 @@ class _Compiler:
             for symbol, lower, upper in summed:
                 self._check_limits(symbol, lower, upper)
             return self.product(sympy.Mul.make_args(body), tuple(s for s, _, _ in summed))
+        if isinstance(expr, _BatchMean):
+            value = self.expression(expr.args[0])
+            return _Array(self.let(f"inv_B * {value.code}"), value.labels)
         if isinstance(expr, sympy.Function) and len(expr.args) == 1:
             return self._function(expr)
         raise ModelError(f"cannot compile {expr} to numpy",
@@ -393,6 +421,7 @@ class _Compiler:
         if not arrays:
             return _Array(_literal(constant), ())
         labels = _union([value.labels for _, value in arrays])
+        arrays.sort(key=lambda term: bool(term[0] < 0))  # a positive term first: o - t, not -t + o
         pieces = [(constant, _literal(abs(constant)))] if constant != 0 else []
         for coeff, value in arrays:
             code = self._align(value, labels)
@@ -414,6 +443,7 @@ class _Compiler:
             else:
                 symbolic.append(factor)
         symbolic, summed = _collapse_deltas(symbolic, summed)
+        symbolic = _difference_of_squares(symbolic)
         found = _softmax_parts(symbolic, self._range)
         arrays = []
         while found:
@@ -571,6 +601,28 @@ class _Compiler:
         return total
 
 
+class _BatchMean(sympy.Function):
+    """Marks the factor that carries the 1/B of a batch mean (see ``shared_linear_factor``)."""
+
+    nargs = 1
+
+
+def _linear_factors(expr) -> list:
+    """``expr`` and the subexpressions it is linear in through products and sums."""
+    found = [expr]
+    if isinstance(expr, sympy.Mul):
+        for factor in expr.args:
+            if not factor.is_Number:
+                found += _linear_factors(factor)
+    elif isinstance(expr, sympy.Sum):
+        found += _linear_factors(expr.function)
+    return found
+
+
+def _occurrences(expr, part) -> int:
+    return sum(1 for node in sympy.preorder_traversal(expr) if node == part)
+
+
 def _softmax_parts(factors, range_of):
     """Find ``e^u`` and ``(Σ_{k'} e^{u'})^{-1}`` among ``factors`` with u' = u at k'.
 
@@ -596,6 +648,16 @@ def _softmax_parts(factors, range_of):
                     rest = [f for n, f in enumerate(factors) if n not in (p, q)]
                     return exponent, label, rest
     return None
+
+
+def _difference_of_squares(factors: list) -> list:
+    """(1 + u)(1 − u) → 1 − u²: one array operation fewer (the tanh derivative)."""
+    for p, first in enumerate(factors):
+        for q, second in enumerate(factors):
+            if p < q and isinstance(first, sympy.Add) and isinstance(second, sympy.Add) and first + second == 2:
+                rest = [f for n, f in enumerate(factors) if n not in (p, q)]
+                return _difference_of_squares(rest + [1 - (first - 1) ** 2])
+    return factors
 
 
 def _collapse_deltas(factors: list, summed: set):

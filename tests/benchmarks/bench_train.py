@@ -1,0 +1,204 @@
+"""Epoch time of the compiled trainer vs hand-written numpy backprop vs PyTorch CPU eager.
+
+    python tests/benchmarks/bench_train.py [--repeats 3] [--only digits|synthetic] [--json OUT]
+
+Same network (x → tanh → softmax, cross-entropy), same data, same batches, same
+updates (SGD with momentum 0.9) and the same per-batch bookkeeping (loss sum and
+correct count); medians of ``--repeats`` epochs after one warm-up epoch, all in
+one run. PyTorch (``pip install torch==2.13.0``) is optional and skipped when
+absent. The GEMM peak is the median of 4096² matmuls in numpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from numeric_networks import cross_entropy_gradients, seed_network  # noqa: E402
+
+from numeric.compile import compile_network  # noqa: E402
+from numeric.datasets import SyntheticSizes, load_dataset  # noqa: E402
+from numeric.trainer import Trainer, TrainingSettings  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    data: str
+    hidden: int
+    batch: int
+    synthetic: SyntheticSizes = SyntheticSizes()
+    test_fraction: float = 0.2
+
+
+CASES = [
+    Case("digits", "digits", hidden=64, batch=128),
+    Case("synthetic", "synthetic", hidden=256, batch=256,
+         synthetic=SyntheticSizes(samples=60000 + 1, features=784, classes=10), test_fraction=1 / 60001),
+]
+LR, MOMENTUM = 0.05, 0.9
+
+
+def gemm_peak(dtype, n: int = 4096, repeats: int = 3) -> float:
+    """GFLOP/s of an n×n matmul in numpy (median)."""
+    a = np.random.default_rng(0).standard_normal((n, n)).astype(dtype)
+    b = a.copy()
+    a @ b
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - started)
+    return 2 * n**3 / statistics.median(times) / 1e9
+
+
+def hand_written_epoch(params, x, t, y, batch, rng):
+    """The reference: backprop written by hand for this network, with the trainer's update."""
+    W1, b1, W2, b2 = params["w[I,J]"], params["b[J]"], params["w[J,K]"], params["b[K]"]
+    velocity = params["_velocity"]
+    order = rng.permutation(len(y))
+    total, correct = 0.0, 0
+    for start in range(0, len(y), batch):
+        rows = order[start:start + batch]
+        xb, tb = x[rows], t[rows]
+        h = np.tanh(xb @ W1 + b1)
+        a = h @ W2 + b2
+        shifted = a - a.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        s = e.sum(axis=1, keepdims=True)
+        o = e / s
+        loss = -(tb * (shifted - np.log(s))).sum(axis=1)
+        total += float(loss.sum())
+        correct += int(np.count_nonzero(o.argmax(axis=1) == y[rows]))
+        d_a = (o - tb) * (1.0 / len(rows))
+        d_z = (d_a @ W2.T) * (1 - h * h)
+        grads = (("w[J,K]", h.T @ d_a), ("b[K]", d_a.sum(axis=0)), ("w[I,J]", xb.T @ d_z), ("b[J]", d_z.sum(axis=0)))
+        for key, g in grads:
+            v = velocity[key]
+            v *= MOMENTUM
+            v -= LR * g
+            params[key] += v
+    return total / len(y), correct / len(y)
+
+
+def torch_epoch_factory(params, x, t, y, batch, dtype):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.manual_seed(0)
+    tdtype = torch.float32 if dtype == "float32" else torch.float64
+    X, T, Y = torch.from_numpy(x), torch.from_numpy(t), torch.from_numpy(y)
+    P = {key: torch.tensor(params[key], dtype=tdtype, requires_grad=True)
+         for key in ("w[I,J]", "b[J]", "w[J,K]", "b[K]")}
+    optimiser = torch.optim.SGD(list(P.values()), lr=LR, momentum=MOMENTUM)
+    generator = torch.Generator().manual_seed(1)
+
+    def epoch():
+        order = torch.randperm(len(Y), generator=generator)
+        total, correct = 0.0, 0
+        for start in range(0, len(Y), batch):
+            rows = order[start:start + batch]
+            xb, tb = X[rows], T[rows]
+            h = torch.tanh(xb @ P["w[I,J]"] + P["b[J]"])
+            a = h @ P["w[J,K]"] + P["b[K]"]
+            loss = -(tb * torch.log_softmax(a, dim=1)).sum(dim=1)
+            optimiser.zero_grad(set_to_none=True)
+            loss.mean().backward()
+            optimiser.step()
+            total += float(loss.detach().sum())
+            correct += int((a.detach().argmax(dim=1) == Y[rows]).sum())
+        return total / len(Y), correct / len(Y)
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    return epoch
+
+
+def median_epochs(runners: dict, repeats: int) -> dict[str, list[float]]:
+    """Epoch times per runner; rounds are interleaved so that load drifts hit all alike."""
+    for epoch in runners.values():
+        epoch()  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in runners}
+    for _ in range(repeats):
+        for name, epoch in runners.items():
+            started = time.perf_counter()
+            epoch()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def run_case(case: Case, dtype: str, repeats: int, compiled) -> dict:
+    dataset = load_dataset(case.data, seed=0, synthetic=case.synthetic, test_fraction=case.test_fraction,
+                           dtype=np.float32 if dtype == "float32" else np.float64)
+    settings = TrainingSettings(epochs=1, lr=LR, batch=case.batch, momentum=MOMENTUM, hidden=case.hidden,
+                                seed=0, dtype=dtype)
+    trainer = Trainer(compiled, dataset, settings, progress=None)
+    x, t, y = trainer.data.x_train, trainer.data.t_train, trainer.data.y_train
+    reference = {key: value.copy() for key, value in trainer.parameters.items()}
+    reference["_velocity"] = {key: np.zeros_like(value) for key, value in trainer.parameters.items()}
+    reference_rng = np.random.default_rng(1)
+    torch_epoch = torch_epoch_factory(trainer.parameters, x, t, y, case.batch, dtype)
+
+    result = {"case": case.name, "dtype": dtype, "samples": len(y), "batch": case.batch,
+              "sizes": dict(trainer.sizes)}
+    runners = {"compiled": trainer.epoch,
+               "hand-written numpy": lambda: hand_written_epoch(reference, x, t, y, case.batch, reference_rng)}
+    if torch_epoch is not None:
+        runners["pytorch eager"] = torch_epoch
+    for name, times in median_epochs(runners, repeats).items():
+        result[name], result[name + " runs"] = statistics.median(times), times
+    I, J, K = trainer.sizes["I"], trainer.sizes["J"], trainer.sizes["K"]
+    # forward x·W1, h·W2; backward h^T·d_a, d_a·W2^T, x^T·d_z (no input gradient)
+    result["gflop"] = 2 * len(y) * (2 * I * J + 3 * J * K) / 1e9
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", choices=[c.name for c in CASES])
+    parser.add_argument("--dtype", choices=("float32", "float64"))
+    parser.add_argument("--json", metavar="OUT")
+    args = parser.parse_args(argv)
+
+    compiled = compile_network(seed_network("cross_entropy"), cross_entropy_gradients(),
+                               size_hints={"I": 64, "J": 64, "K": 10, "batch": 128})
+    peaks = {dtype: gemm_peak(np.dtype(dtype)) for dtype in ("float64", "float32")}
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"numpy {np.__version__}, python {platform.python_version()}")
+    print(f"numpy GEMM peak (4096²): float64 {peaks['float64']:.0f} GFLOP/s, float32 {peaks['float32']:.0f} GFLOP/s")
+    results = []
+    for case in CASES:
+        if args.only and case.name != args.only:
+            continue
+        for dtype in ("float64", "float32"):
+            if args.dtype and dtype != args.dtype:
+                continue
+            r = run_case(case, dtype, args.repeats, compiled)
+            r["peak"] = peaks[dtype]
+            r["peak fraction"] = r["gflop"] / r["compiled"] / peaks[dtype]
+            results.append(r)
+            torch_text = f"{r['pytorch eager'] * 1e3:9.2f} ms" if "pytorch eager" in r else "   (absent)"
+            print(f"{case.name:9s} {dtype}  compiled {r['compiled'] * 1e3:9.2f} ms   "
+                  f"hand-written {r['hand-written numpy'] * 1e3:9.2f} ms   pytorch {torch_text}   "
+                  f"ratio {r['compiled'] / r['hand-written numpy']:.3f}   "
+                  f"{r['gflop'] / r['compiled']:.1f} GFLOP/s = {r['peak fraction']:.0%} of peak", flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
