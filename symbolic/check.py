@@ -162,6 +162,7 @@ class NoteChecker:
         record = ClaimResult(path, span.line, span.column, chain_verdict(steps), steps=steps, **base)
         record.warnings = [w for s in steps for w in s.warnings]
         record.message = _summary(record)
+        record.hint = next((s.hint for s in steps if s.hint), None)
         self.chains.append(CheckedChain(chain, self.context, parsed, record))
         return record
 
@@ -199,7 +200,7 @@ class NoteChecker:
                                          condition, deadline=deadline, span=left.span)
             except GradproofError as err:
                 err.located(left.span)
-                step.verdict, step.message = Verdict.ERROR, err.one_line()
+                step.verdict, step.message, step.hint = Verdict.ERROR, err.message, err.hint
                 step.line, step.column = err.span.line, err.span.column
             else:
                 _fill(step, outcome)

@@ -124,6 +124,12 @@ class Resolver:
                                 "use index letters instead of numbers to say which")
         if not same_name:
             return None
+        if not mention.tokens:
+            raise NotationError(f"{mention.name} needs its indices here: it is "
+                                f"{', '.join(map(str, same_name))}", self.span,
+                                self._glued_hint(mention.name)
+                                or f"write {mention.name} with its indices, e.g. "
+                                   f"{mention.name}_{{{self._letters_for(same_name[0])}}}")
         if self.mode == "define" and all(r is not None for r in ranges):
             return None  # a new tensor of an existing name (w_{ij} and w_{jk})
         shape = "×".join(r or "?" for r in ranges) or "no indices"
@@ -163,6 +169,12 @@ class Resolver:
         raise NotationError(f"unknown symbol {mention.written}", self.span,
                             self._glued_hint(mention.name) or
                             f"symbols of this context: {', '.join(known)}")
+
+    def _letters_for(self, tensor: Tensor) -> str:
+        by_range = {}
+        for letter, size in self.network.index_ranges.items():
+            by_range.setdefault(size, letter)
+        return "".join(by_range.get(r, "?") for r in tensor.ranges)
 
     def _glued_hint(self, name: str) -> str | None:
         for letter in self.network.index_ranges:
@@ -214,13 +226,15 @@ class Resolver:
             return Exp(self._convert(e.exp))
         if isinstance(e, (sympy.Add, sympy.Mul, sympy.Pow)):
             return e.func(*[self._convert(a) for a in e.args])
+        if isinstance(e, (sympy.Max, sympy.Min, sympy.Abs, sympy.Heaviside, sympy.sign)):
+            return self._function(e)
         if isinstance(e, sympy.Function) or isinstance(e, sympy.core.function.AppliedUndef):
             return self._function(e)
         raise NotationError(f"cannot use '{e}' in a derivation", self.span,
                             "write sums, products, powers, fractions and exp/log/tanh/sigma")
 
     def _function(self, e):
-        name = getattr(e.func, "__name__", str(e.func))
+        name = getattr(e.func, "__name__", None) or str(e.func)
         if name in NON_DIFFERENTIABLE or name.lower() in ("relu", "max", "min", "abs"):
             label = NON_DIFFERENTIABLE.get(name, name)
             raise ModelError(f"{label} is not differentiable everywhere", self.span,

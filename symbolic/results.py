@@ -18,11 +18,11 @@ class Counterexample:
     lhs: str
     rhs: str
 
-    def describe(self) -> str:
+    def describe(self, shown: int = 8) -> str:
         sizes = ", ".join(f"{k}={v}" for k, v in self.sizes.items())
         idx = ", ".join(f"{k}={v}" for k, v in self.indices.items())
-        shown = list(self.leaves.items())[:6]
-        leaves = ", ".join(f"{k}={v}" for k, v in shown) + (", …" if len(self.leaves) > 6 else "")
+        items = list(self.leaves.items())
+        leaves = ", ".join(f"{k}={v}" for k, v in items[:shown]) + (", …" if len(items) > shown else "")
         where = f"at {sizes}" + (f", {idx}" if idx else "")
         return f"{where}; {leaves}: left = {self.lhs}, right = {self.rhs}"
 
@@ -44,6 +44,7 @@ class StepResult:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     condition: str | None = None
+    hint: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -189,10 +189,21 @@ def counterexample(concrete: Concrete, left, right, subs: dict, env: dict) -> Co
                     sizes=dict(concrete.sizes),
                     indices={str(k): int(v) + 1 for k, v in env.items()},
                     leaves={_leaf_name(concrete, s): str(v) for s, v in
-                            sorted(leaves.items(), key=lambda kv: str(kv[0]))
+                            sorted(leaves.items(), key=lambda kv: _leaf_order(concrete, kv[0]))
                             if s in concrete.leaves},
                     lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS))
     return None
+
+
+def _leaf_order(concrete: Concrete, symbol):
+    """Data first (input, target), then parameters in model order."""
+    network = concrete.network
+    if symbol not in concrete.leaves:
+        return (9, 0, ())
+    tensor, idx = concrete.leaves[symbol]
+    rank = {network.input: 0, network.target: 1}.get(tensor, 2)
+    order = network.leaves.index(tensor) if tensor in network.leaves else 99
+    return (rank, order, idx)
 
 
 def _leaf_name(concrete: Concrete, symbol) -> str:

@@ -1,0 +1,551 @@
+"""Read Markdown derivation notes into context blocks and chains of equalities.
+
+Text only: no LaTeX is parsed here. The reader finds ```derivation blocks and
+math blocks, splits each math block into chains ``E0 = E1 = ... = En`` at its
+top-level ``=`` signs and keeps the exact file position of every term. Removed
+pieces (``&``, ``\\\\``, comments, ``\\tag``) are replaced by spaces rather than
+cut out, so ``term.span.shifted(term.text[:k])`` is the file position of
+character ``k`` of a term.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import NotesError, Span
+from .verdicts import Verdict
+
+MAX_BYTES = 8 * 1024 * 1024
+
+# Display environments; True where each line with text before its first '=' starts a new chain.
+DISPLAY_ENVIRONMENTS = {
+    "equation": False, "equation*": False, "multline": False, "multline*": False,
+    "align": True, "align*": True, "gather": True, "gather*": True, "flalign": True,
+    "flalign*": True, "alignat": True, "alignat*": True, "eqnarray": True, "eqnarray*": True,
+    "aligned": True, "gathered": True,
+}
+# Environments inside a math block whose \begin and \end are dropped (the rest keep their & and \\).
+INNER_ENVIRONMENTS = {**DISPLAY_ENVIRONMENTS, "alignedat": True, "split": False}
+CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target")
+# Spacing that may end a term or lead to a label, longest first so \qquad is not read as \quad.
+SPACING_COMMANDS = ("\\qquad", "\\quad", "\\hfill", "\\,", "\\;", "\\:", "\\!")
+DOT_COMMANDS = ("\\cdots", "\\ldots", "\\dots")
+CONDITION_WORDS = r"for|if|when|where"
+TEXT_COMMANDS = r"text|textrm|textit|mathrm|mbox"
+# Labels and conditions are short; only this many trailing characters are examined.
+TAIL_WINDOW = 400
+
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n]*)$", re.M)
+PROSE_RE = re.compile(r"\\begin\s*\{([A-Za-z]+\*?)\}|\\\[|\\\(|\\[\\$]|\$\$|\$|`+")
+CLOSE_DOLLARS = re.compile(r"(?<!\\)\$\$")
+CLOSE_DOLLAR = re.compile(r"(?<!\\)\$(?!\d)")
+CLOSE_BRACKET = re.compile(r"\\\]")
+CLOSE_PAREN = re.compile(r"\\\)")
+NEWLINE = re.compile(r"\n")
+PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
+ENVIRONMENT_ARGUMENT = re.compile(r"\s*\{\d+\}")
+MATH_TOKEN_RE = re.compile(r"""
+    (?P<br>\\\\(?:\s*\[\s*-?[\d.]+\s*(?:pt|em|ex|mm|cm|in|mu|bp)\s*\])?)
+  | (?P<env>\\(?P<be>begin|end)\s*\{(?P<name>[A-Za-z]+\*?)\}(?:\s*\{\d+\})?)
+  | (?P<tag>\\tag\*?\s*\{(?P<label>[^{}]*)\})
+  | (?P<drop>\\label\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z]))
+  | \\[A-Za-z]+ | \\.
+  | (?P<comment>%[^\n]*) | (?P<amp>&) | (?P<open>\{) | (?P<close>\})
+""", re.X | re.S)
+EQUALS_RE = re.compile(r"\\[A-Za-z]+|\\.|==+|[<>!:]=|[{}()\[\]=]", re.S)
+EXPECT_RE = re.compile(r"expect:\s*(\w+)")
+LABEL_RE = re.compile(r"\(\s*(?=[.'*]*[A-Za-z0-9])([A-Za-z0-9.'*]+)\s*\)$")
+BLANK_RE = re.compile(r"[^\n]")
+_CMP = r"(?<![\w\\])([A-Za-z]'*)\s*(=|\\neq?(?![A-Za-z])|\\not\s*=)\s*([A-Za-z]'*)(?![\w'])"
+_BARE_CMP = re.sub(r"\((?!\?)", "(?:", _CMP)
+_JOIN = rf"\s*(?:,|\\(?:{TEXT_COMMANDS})\s*\{{\s*and\s*\}}|\\(?:land|wedge)(?![A-Za-z]))\s*"
+_CONDITION = rf"(?P<c>{_BARE_CMP}(?:{_JOIN}{_BARE_CMP})*)"
+_INTRO = rf"\\(?:{TEXT_COMMANDS})\s*\{{\s*(?:{CONDITION_WORDS})\s*\}}"
+CONDITION_FORMS = (  # (pattern, needs a comma or spacing before it)
+    (re.compile(rf"\(\s*(?:{_INTRO}\s*)?{_CONDITION}\s*\)$"), False),
+    (re.compile(rf"{_INTRO}(?:\s|~|\\[ ,;:]|\\q?quad(?![A-Za-z]))*{_CONDITION}$"), False),
+    (re.compile(rf"{_CONDITION}$"), True),
+)
+COMPARISON_RE = re.compile(_CMP)
+NOT_EQUAL = "\\neq"  # \ne and \not= are written as \neq in normalised conditions
+LETTER_RE = re.compile(r"[A-Za-z]")
+SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+COMMENT_RE = re.compile(r"(?<!\\)%.*")
+YAML_HINT = "check indentation and quoting; write LaTeX in a block string (define: |) or single quotes"
+KEYS_HINT = f"use the keys {', '.join(CONTEXT_KEYS)}"
+INDICES_HINT = "write indices: {i: I, j: J}, one ASCII letter mapped to a size name"
+DEFINE_HINT = "write define: | followed by one definition per line, or a list of strings"
+VERDICT_HINT = "use one of: " + ", ".join(verdict.value for verdict in Verdict)
+
+
+@dataclass
+class Term:
+    """One side of a chain E0 = E1 = ... = En, with the file position of its first character."""
+
+    text: str
+    span: Span
+
+
+@dataclass
+class ContextSource:
+    """One ```derivation block: its validated YAML and the definitions with their positions."""
+
+    span: Span
+    data: dict
+    defines: list[tuple[str, Span]]
+    end_line: int
+
+
+@dataclass
+class ChainSource:
+    """One chain of equalities read from a math block."""
+
+    span: Span
+    terms: list[Term]
+    label: str | None
+    condition: str | None
+    condition_span: Span | None
+    expect: Verdict | None
+    display: bool
+    continues: bool
+    source: str
+    end_line: int
+
+
+@dataclass
+class Problem:
+    """Something in the file that could not be read; the checker reports it as an error."""
+
+    error: NotesError
+
+
+@dataclass
+class Note:
+    """A derivation file: its text and what was read from it, in file order."""
+
+    path: str
+    text: str
+    items: list[ContextSource | ChainSource | Problem]
+
+
+def read_note(path: str | os.PathLike, *, inline: bool = False) -> Note:
+    """Read the notes file at ``path``.
+
+    Args:
+        path: a Markdown file.
+        inline: also read inline math (``$...$``, ``\\(...\\)``) as chains.
+
+    Raises:
+        NotesError: the file is missing, unreadable, too large or not UTF-8.
+    """
+    name = os.fspath(path)
+    start = Span(name, 1, 1)
+    if os.path.isdir(name):
+        raise NotesError(f"{name} is a directory, not a notes file", start, "pass a .md file")
+    try:
+        with open(name, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise NotesError(f"no such file: {name}", start, "check the path") from None
+    except OSError as error:
+        raise NotesError(f"cannot read {name}: {error.strerror or error}", start,
+                         "check that the file exists and is readable") from None
+    if len(data) > MAX_BYTES:
+        raise NotesError(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MiB", start,
+                         "split the notes into smaller files")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode("utf-8", "replace")) + 1
+        raise NotesError(f"not UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column}",
+                         Span(name, line, column), "save the file as UTF-8") from None
+    return parse_note(text.removeprefix("\ufeff"), name, inline=inline)
+
+
+def parse_note(text: str, path: str = "<string>", *, inline: bool = False) -> Note:
+    """Read notes from ``text``; every problem becomes a ``Problem`` item, never an exception."""
+    return Note(path, text, _Reader(text, path, inline).read())
+
+
+class _Reader:
+    """One pass over a notes text, collecting items keyed by their offset."""
+
+    def __init__(self, text: str, path: str, inline: bool):
+        # CRLF files keep their line and column numbers when '\r\n' becomes ' \n'.
+        self.text = text.replace("\r\n", " \n")
+        self.path = path
+        self.inline = inline
+        self.line_starts = [0] + [m.end() for m in NEWLINE.finditer(self.text)]
+        self.found: list[tuple[int, ContextSource | ChainSource | Problem]] = []
+        self.searches: dict = {}
+
+    def read(self) -> list:
+        """Split the text at fenced code blocks and read each piece."""
+        prose, fences = 0, FENCE_RE.finditer(self.text)
+        for fence in fences:
+            marker, info = fence.group(1), fence.group(2)
+            if marker[0] == "`" and "`" in info:
+                continue
+            self._read_prose(prose, fence.start())
+            close = next((c for c in fences if c.group(1)[0] == marker[0]
+                          and len(c.group(1)) >= len(marker) and not c.group(2).strip()), None)
+            body_start = min(fence.end() + 1, len(self.text))
+            body_end = close.start() if close else len(self.text)
+            if info.split()[:1] == ["derivation"]:
+                self._read_context(fence.start(), body_start, body_end, close)
+            prose = close.end() if close else len(self.text)
+        self._read_prose(prose, len(self.text))
+        self.found.sort(key=lambda pair: pair[0])
+        return [item for _, item in self.found]
+
+    def _span(self, offset: int) -> Span:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return Span(self.path, line, offset - self.line_starts[line - 1] + 1)
+
+    def _problem(self, offset: int, message: str, hint: str, span: Span | None = None) -> None:
+        self.found.append((offset, Problem(NotesError(message, span or self._span(offset), hint))))
+
+    def _search(self, pattern: re.Pattern, pos: int, end: int):
+        """``pattern.search(text, pos, end)``, reusing the previous answer so scanning stays linear."""
+        previous = self.searches.get((pattern, end))
+        if previous and previous[0] <= pos and (previous[1] is None or previous[1].start() >= pos):
+            return previous[1]
+        match = pattern.search(self.text, pos, end)
+        self.searches[(pattern, end)] = (pos, match)
+        return match
+
+    def _read_prose(self, pos: int, end: int) -> None:
+        """Find math outside code spans in text[pos:end]."""
+        while match := PROSE_RE.search(self.text, pos, end):
+            token, pos = match.group(), match.end()
+            if token[0] == "`":
+                close = self._search(re.compile(rf"(?<!`){token}(?!`)"), pos, end)
+                pos = close.end() if close else pos
+            elif token == "$$":
+                pos = self._math(pos, CLOSE_DOLLARS, end, True, False)
+            elif token == "\\[":
+                pos = self._math(pos, CLOSE_BRACKET, end, True, False)
+            elif token == "\\(":
+                paragraph = self._search(PARAGRAPH_END, pos, end)
+                pos = self._math(pos, CLOSE_PAREN, paragraph.start() if paragraph else end, False, False)
+            elif token == "$" and pos < end and not self.text[pos].isspace():
+                newline = self._search(NEWLINE, pos, end)
+                pos = self._math(pos, CLOSE_DOLLAR, newline.start() if newline else end, False, False)
+            elif match.group(1) in DISPLAY_ENVIRONMENTS:
+                close = re.compile(rf"\\end\s*\{{{re.escape(match.group(1))}\}}")
+                argument = ENVIRONMENT_ARGUMENT.match(self.text, pos, end)  # alignat's column count
+                pos = self._math(argument.end() if argument else pos, close, end, True,
+                                 DISPLAY_ENVIRONMENTS[match.group(1)])
+
+    def _math(self, start: int, closer: re.Pattern, limit: int, display: bool, align: bool) -> int:
+        """Read the math from ``start`` to ``closer``; return where prose resumes."""
+        close = self._search(closer, start, limit)
+        if close is None:
+            return start
+        if (display or self.inline) and self.text[start:close.start()].strip():
+            _MathBlock(self, start, close.start(), display, align, self._span(close.end() - 1).line).read()
+        return close.end()
+
+    def _read_context(self, fence: int, start: int, end: int, close) -> None:
+        first_line = self._span(start).line
+        end_line = self._span(close.start()).line if close else len(self.line_starts)
+        if close is None:
+            self._problem(fence, "the derivation block is not closed", "end it with a line of ```")
+            return
+        block = _ContextBlock(self.text[start:end], Span(self.path, first_line, 1))
+        block.read()
+        for offset, error in block.problems:
+            self.found.append((start + offset, Problem(error)))
+        if not block.problems:
+            self.found.append((fence, ContextSource(block.origin, block.data, block.defines, end_line)))
+
+
+class _ContextBlock:
+    """The YAML of one derivation block, validated key by key."""
+
+    def __init__(self, body: str, origin: Span):
+        self.body, self.origin, self.lines = body, origin, body.split("\n")
+        self.problems: list[tuple[int, NotesError]] = []
+        self.data: dict = {}
+        self.defines: list[tuple[str, Span]] = []
+
+    def _fail(self, mark, message: str, hint: str) -> None:
+        span = Span(self.origin.path, self.origin.line + mark.line, mark.column + 1) if mark else self.origin
+        self.problems.append((mark.index if mark else 0, NotesError(message, span, hint)))
+
+    def read(self) -> None:
+        loader = yaml.SafeLoader(self.body)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        except yaml.MarkedYAMLError as error:
+            self._fail(error.problem_mark or error.context_mark,
+                       f"invalid YAML in derivation block: {error.problem or error.context}", YAML_HINT)
+            return
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+            self._fail(None, f"invalid YAML in derivation block: {error}", YAML_HINT)
+            return
+        finally:
+            loader.dispose()
+        if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
+            what = "is empty" if node is None else "is not a YAML mapping"
+            self._fail(node and node.start_mark, f"the derivation block {what}", KEYS_HINT)
+            return
+        for key_node, value_node in node.value:
+            key, mark = getattr(key_node, "value", None), key_node.start_mark
+            if not isinstance(key, str) or key not in CONTEXT_KEYS:
+                self._fail(mark, f"unknown key {key!r} in derivation block", KEYS_HINT)
+            elif key in self.data:
+                self._fail(mark, f"key {key!r} appears twice", "keep one of them")
+            else:
+                check = getattr(self, "_" + key, None) or self._string
+                self.data[key] = check(key, data.get(key), value_node)
+        self.data.setdefault("loss", "L")
+        self.data.setdefault("assume", [])
+        self.data.setdefault("expect", {})
+
+    def _string(self, key: str, value, node):
+        if not isinstance(value, str) or not value.strip():
+            self._fail(node.start_mark, f"{key} must be a non-empty string", f"write {key}: followed by text")
+        return value.strip() if isinstance(value, str) else value
+
+    def _indices(self, key: str, value, node):
+        if not isinstance(node, yaml.MappingNode):
+            self._fail(node.start_mark, "indices must map index letters to size names", INDICES_HINT)
+            return value
+        indices = {}
+        for letter, size in node.value:
+            name = getattr(letter, "value", None)
+            if not isinstance(name, str) or not LETTER_RE.fullmatch(name):
+                self._fail(letter.start_mark, f"index {name!r} is not one ASCII letter", INDICES_HINT)
+            elif not isinstance(size, yaml.ScalarNode) or not SIZE_RE.fullmatch(size.value):
+                self._fail(size.start_mark, f"the size of index {name} is not a name", INDICES_HINT)
+            elif name in indices:
+                self._fail(letter.start_mark, f"index {name} is declared twice", INDICES_HINT)
+            else:
+                indices[name] = size.value
+        return indices
+
+    def _define(self, key: str, value, node):
+        for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
+            if not (isinstance(item, yaml.ScalarNode) and item.tag == "tag:yaml.org,2002:str"):
+                self._fail(item.start_mark, "define must be text, one definition per line", DEFINE_HINT)
+            elif item.style in ("|", ">"):
+                # A block string: each definition is read from its own source line.
+                last = item.end_mark.line + (1 if item.end_mark.column else 0)
+                for number in range(item.start_mark.line + 1, min(last, len(self.lines))):
+                    self._add_define(self.lines[number], number, 0)
+            else:
+                column = item.start_mark.column + (1 if item.style in ("'", '"') else 0)
+                for line in item.value.split("\n"):
+                    self._add_define(line.lstrip(), item.start_mark.line, column)
+        return value
+
+    def _add_define(self, line: str, number: int, column: int) -> None:
+        code = COMMENT_RE.sub("", line)
+        if code.strip():
+            column += len(code) - len(code.lstrip())
+            self.defines.append((code.strip(), Span(self.origin.path, self.origin.line + number, column + 1)))
+
+    def _assume(self, key: str, value, node):
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(item, str) and item.strip() for item in items):
+            self._fail(node.start_mark, "assume must be a string or a list of strings",
+                       "write assume: [one-hot t] or assume: \\sum_k t_k = 1")
+        return [item.strip() for item in items if isinstance(item, str)]
+
+    def _expect(self, key: str, value, node):
+        if not isinstance(node, yaml.MappingNode):
+            self._fail(node.start_mark, "expect must map claim labels to verdicts", f'write expect: {{"1": refuted}}')
+            return value
+        expect = {}
+        for label, verdict in node.value:
+            try:
+                expect[label.value] = Verdict.parse(verdict.value)
+            except (ValueError, TypeError, AttributeError):
+                self._fail(verdict.start_mark, f"expect: {getattr(verdict, 'value', '?')!r} for claim "
+                           f"{getattr(label, 'value', '?')!r} is not a verdict", VERDICT_HINT)
+        return expect
+
+
+class _MathBlock:
+    """One math block: cleaned of markup, cut into chains, each chain into terms."""
+
+    def __init__(self, reader: _Reader, start: int, end: int, display: bool, align: bool, end_line: int):
+        self.reader, self.start, self.display, self.align = reader, start, display, align
+        self.raw, self.end_line = reader.text[start:end], end_line
+        self.source = self.raw.strip()
+        self.breaks: list[tuple[int, int]] = []
+        self.tags: list[tuple[int, str]] = []
+        self.comments: list[tuple[int, str]] = []
+        self.clean = self._clean()
+
+    def _clean(self) -> str:
+        """The block with markup blanked out, so offsets still match the file."""
+        pieces, done, braces, environments = [], 0, 0, 0
+        for m in MATH_TOKEN_RE.finditer(self.raw):
+            kind = m.lastgroup
+            blank = kind in ("tag", "drop", "comment")
+            if kind == "open":
+                braces += 1
+            elif kind == "close":
+                braces = max(braces - 1, 0)
+            elif kind == "env" and m.group("name") in INNER_ENVIRONMENTS:
+                self.align = self.align or INNER_ENVIRONMENTS[m.group("name")]
+                blank = True
+            elif kind == "env":
+                environments = max(environments + (1 if m.group("be") == "begin" else -1), 0)
+            elif kind in ("br", "amp") and environments == 0:
+                # Matrices and cases keep their own & and \\.
+                blank = kind == "amp" or braces == 0
+                if blank and kind == "br":
+                    self.breaks.append(m.span())
+            if kind == "tag":
+                self.tags.append((m.start(), m.group("label").strip()))
+            elif kind == "comment":
+                self.comments.append((m.start(), m.group()))
+            if blank:
+                pieces += [self.raw[done:m.start()], BLANK_RE.sub(" ", m.group())]
+                done = m.end()
+        return "".join(pieces) + self.raw[done:]
+
+    def read(self) -> None:
+        starts = self._chain_starts()
+        ends = starts[1:] + [len(self.clean)]
+        expects = self._expects(starts)
+        tags = [at for at, _ in self.tags]
+        for number, (start, end) in enumerate(zip(starts, ends)):
+            tag = bisect.bisect_left(tags, start)
+            label = self.tags[tag][1] if tag < len(tags) and tags[tag] < end else None
+            self._chain(start, end, number == 0, label, expects.get(start, expects.get(None)))
+
+    def _chain_starts(self) -> list[int]:
+        """Where each chain begins: one per block, or one per line with text before its first '='."""
+        if not self.align:
+            return [0]
+        starts: list[int] = []
+        for start, end in zip([0] + [e for _, e in self.breaks], [s for s, _ in self.breaks] + [len(self.clean)]):
+            if self.clean[start:end].strip():
+                equals = _top_level_equals(self.clean, start, end)
+                if not starts or (equals and self.clean[start:equals[0]].strip()):
+                    starts.append(start)
+        return starts or [0]
+
+    def _expects(self, starts: list[int]) -> dict:
+        """Expected verdicts by chain start; key None for comments before the first chain."""
+        expects: dict = {}
+        for offset, comment in self.comments:
+            if not (match := EXPECT_RE.search(comment)):
+                continue
+            try:
+                verdict = Verdict.parse(match.group(1))
+            except ValueError:
+                self.reader._problem(self.start + offset + match.start(1),
+                                     f"unknown verdict {match.group(1)!r} in '% expect:'", VERDICT_HINT)
+                continue
+            # A comment ends its line, after the '\\' that may open the next chain: it belongs
+            # to the text before it on its line, or to what follows when it has a line of its own.
+            owner = offset
+            while owner > 0 and self.clean[owner - 1] in " \t":
+                owner -= 1
+            owner = owner - 1 if owner > 0 and self.clean[owner - 1] != "\n" else offset
+            expects.setdefault(starts[bisect.bisect_right(starts, owner) - 1] if owner >= starts[0] else None, verdict)
+        return expects
+
+    def _chain(self, start: int, end: int, first: bool, label: str | None, expect: Verdict | None) -> None:
+        text = self.clean
+        end = _strip_end(text, start, end)
+        if label is None and (match := LABEL_RE.search(text, max(start, end - TAIL_WINDOW), end)):
+            leader_end, leader = _eat_back(text, start, match.start(), leader=True)
+            if leader and text[start:leader_end].strip():
+                label, end = match.group(1), _strip_end(text, start, leader_end)
+        condition, condition_span = None, None
+        for pattern, needs_leader in CONDITION_FORMS:
+            if match := pattern.search(text, max(start, end - TAIL_WINDOW), end):
+                rest, leader = _eat_back(text, start, match.start(), leader=False)
+                if text[start:rest].strip() and (leader or not needs_leader):
+                    condition = ", ".join(f"{a} {'=' if op == '=' else NOT_EQUAL} {b}"
+                                          for a, op, b in COMPARISON_RE.findall(match.group("c")))
+                    condition_span = self.reader._span(self.start + match.start("c"))
+                    end = _strip_end(text, start, match.start())
+                    break
+        bounds = [start - 1] + _top_level_equals(text, start, end) + [end]
+        terms: list[Term] = []
+        continues = False
+        for number, (left, right) in enumerate(zip(bounds, bounds[1:])):
+            piece = text[left + 1:right]
+            if not piece.strip():
+                if number == 0 and first:
+                    continues = True
+                    continue
+                if len(bounds) > 2:
+                    self.reader._problem(self.start + max(left, start), "one side of '=' is empty",
+                                         "write an expression on both sides of every '='")
+                return
+            offset = left + 1 + len(piece) - len(piece.lstrip())
+            terms.append(Term(piece.strip(), self.reader._span(self.start + offset)))
+        if terms:
+            self.reader.found.append((self.start + start, ChainSource(
+                terms[0].span, terms, label, condition, condition_span, expect, self.display,
+                continues, self.source, self.end_line)))
+
+
+def _top_level_equals(text: str, start: int, end: int) -> list[int]:
+    """Offsets of the '=' signs in text[start:end] outside braces and brackets."""
+    found, loose, groups, depth, balanced = [], [], [], 0, True
+    for m in EQUALS_RE.finditer(text, start, end):
+        token = m.group()
+        if token == "{":
+            groups.append(depth)
+            depth = 0
+        elif token == "}":
+            balanced = balanced and depth == 0
+            depth = groups.pop() if groups else 0
+        elif token in ("(", "["):
+            depth += 1
+        elif token in (")", "]"):
+            balanced = balanced and depth > 0
+            depth = max(depth - 1, 0)
+        elif token == "=" and not groups:
+            loose.append(m.start())
+            if depth == 0:
+                found.append(m.start())
+    # Brackets that do not pair up (a typo, or an interval) cannot hide an '='; braces can.
+    return found if balanced and depth == 0 else loose
+
+
+def _eat_back(text: str, start: int, end: int, *, leader: bool) -> tuple[int, bool]:
+    """Move ``end`` back over spacing (and dots, for a label leader); say whether a real leader was seen."""
+    seen, dots = False, 0
+    commands = SPACING_COMMANDS + DOT_COMMANDS if leader else SPACING_COMMANDS
+    while end > start:
+        char = text[end - 1]
+        if char == "." and leader and not text.endswith(("\\right.", "\\left."), start, end):
+            dots, end = dots + 1, end - 1
+        elif char.isspace() or char == "~":
+            escaped = end - 2 >= start and text[end - 2] == "\\"
+            seen, end = seen or escaped, end - (2 if escaped else 1)
+        elif char == "," and not leader:
+            seen, end = True, end - 1
+        elif command := next((c for c in commands if text.endswith(c, start, end)), None):
+            seen, end = True, end - len(command)
+        else:
+            break
+    return end, seen or dots >= 2
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    """Move ``end`` back over trailing spacing and punctuation (but not the dot of ``\\right.``)."""
+    while True:
+        end = _eat_back(text, start, end, leader=False)[0]
+        if end > start and text[end - 1] in ".,;" and not text.endswith(("\\right.", "\\left."), start, end):
+            end -= 1
+        else:
+            return end
