@@ -1,0 +1,132 @@
+"""The command line through its real surfaces: main(argv), exit codes and text."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from symbolic.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "derivations" / "backprop_seed.md"
+
+CONTEXT = r"""```derivation
+indices: {j: J, k: K}
+define: |
+  a_k = \sum_j w_{jk} h_j
+  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
+  L = -\sum_k t_k \log o_k
+assume: [one-hot t]
+```
+"""
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_check_derivations_folder_passes_with_expectations(capsys):
+    assert main(["check", str(ROOT / "derivations")]) == 0
+    out = capsys.readouterr().out
+    assert "all as expected" in out.splitlines()[-1]
+
+
+def test_json_report_has_the_documented_fields(capsys):
+    assert main(["check", "--format", "json", str(SEED)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    claim = data["files"][0]["claims"][0]
+    for key in ("label", "line", "column", "verdict", "expected", "message", "warnings", "steps"):
+        assert key in claim
+    assert claim["label"] == "1" and claim["verdict"] == "refuted" and claim["expected"] == "refuted"
+    assert claim["steps"][0]["counterexample"]["sizes"] == {"I": 2, "J": 3, "K": 4}
+    assert data["summary"]["refuted"] == 5 and data["summary"]["failing"] == 0
+
+
+@pytest.mark.parametrize("claim, code", [
+    (r"$$\nabla w_{jk} = h_j (o_k - t_k)$$", 0),
+    (r"$$\nabla w_{jk} = h_j (t_k - o_k)$$", 1),
+    (r"$$\nabla w_{jk} = h_j (q_k - t_k)$$", 2),
+])
+def test_exit_codes_follow_the_worst_verdict(tmp_path, claim, code, capsys):
+    path = write(tmp_path, "n.md", CONTEXT + "\n" + claim + "\n")
+    assert main(["check", str(path)]) == code
+
+
+def test_expectation_mismatch_fails_either_way(tmp_path, capsys):
+    wrong_expect = CONTEXT + "\n$$\\nabla w_{jk} = h_j (o_k - t_k) % expect: refuted\n$$\n"
+    path = write(tmp_path, "n.md", wrong_expect)
+    assert main(["check", str(path)]) == 1
+    assert "MISMATCH" in capsys.readouterr().out
+
+
+def test_expect_in_context_block_by_label(tmp_path, capsys):
+    text = CONTEXT.replace("assume: [one-hot t]", 'assume: [one-hot t]\nexpect: {"x": refuted}')
+    path = write(tmp_path, "n.md", text + "\n$$\\nabla w_{jk} = -h_j (o_k - t_k) \\tag{x}$$\n")
+    assert main(["check", str(path)]) == 0
+
+
+def test_github_format_prints_annotations(tmp_path, capsys):
+    path = write(tmp_path, "n.md", CONTEXT + "\n$$\\nabla w_{jk} = h_j t_k \\tag{7}$$\n")
+    assert main(["check", "--format", "github", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"::error file={path},line=10,col=3,title=gradproof refuted::claim (7) refuted")
+
+
+BAD_INPUTS = {
+    "empty.md": ("", "no derivation block found"),
+    "no_block.md": ("# Notes\n\n$$x = y$$\n", "math before any derivation block"),
+    "bad_yaml.md": ("```derivation\nindices: {i: I\n```\n", "invalid YAML"),
+    "cycle.md": ("```derivation\nindices: {k: K}\ndefine: |\n  a_k = b_k + 1\n  b_k = a_k\n"
+                 "  L = \\sum_k a_k\n```\n", "definition cycle"),
+    "undeclared.md": ("```derivation\nindices: {k: K}\ndefine: |\n  a_k = w_{kq}\n"
+                      "  L = \\sum_k a_k\n```\n", "index letter q has no range"),
+    "binary.md": (b"```derivation\n\xff\xfe\x00garbage\n", "UTF-8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_located_line_and_exit_2(tmp_path, name):
+    text, fragment = BAD_INPUTS[name]
+    path = write(tmp_path, name, text)
+    proc = subprocess.run([sys.executable, "-m", "symbolic.cli", "check", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert fragment.lower() in proc.stdout.lower(), proc.stdout
+    assert f"{path}:" in proc.stdout
+
+
+def test_large_file_is_handled(tmp_path, capsys):
+    big = CONTEXT + ("Plain prose line without math, repeated to make the file large.\n" * 16000)
+    path = write(tmp_path, "big.md", big + "$$\\nabla w_{jk} = h_j (o_k - t_k)$$\n")
+    assert path.stat().st_size > 1_000_000
+    assert main(["check", str(path)]) == 0
+
+
+def test_missing_file_is_an_error_record(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.md")]) == 2
+    assert "nope.md:1:1" in capsys.readouterr().out
+
+
+def test_context_file_without_block_is_a_usage_error(tmp_path, capsys):
+    ctx = write(tmp_path, "ctx.md", "no block here\n")
+    note = write(tmp_path, "n.md", "$$x = x$$\n")
+    assert main(["check", "--context", str(ctx), str(note)]) == 2
+    assert "has no derivation block" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["check", "derive", "export", "train", "gradcheck"])
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: gradproof " + command in capsys.readouterr().out
