@@ -163,6 +163,10 @@ class NoteChecker:
         record.warnings = [w for s in steps for w in s.warnings]
         record.message = _summary(record)
         record.hint = next((s.hint for s in steps if s.hint), None)
+        if record.verdict == Verdict.REFUTED and self.options.diagnose:
+            from .diagnose import diagnose
+
+            diagnose(self.context, parsed, record, timeout=max(1.0, deadline - time.monotonic()))
         self.chains.append(CheckedChain(chain, self.context, parsed, record))
         return record
 

@@ -45,6 +45,7 @@ class Concrete:
         self._values: dict[Entry, sympy.Expr] = {}
         self._derivatives: dict[tuple[Entry, Entry], sympy.Expr] = {}
         self._upstream = self._dependencies()
+        self._limits: dict = {}
 
     # -- structure ----------------------------------------------------------------
     def _dependencies(self) -> dict[Tensor, set[Tensor]]:
@@ -68,7 +69,12 @@ class Concrete:
     def index_values(self, tensor: Tensor, indices, env) -> tuple[int, ...]:
         values = []
         for position, idx in enumerate(indices):
-            value = int(idx.xreplace(env)) if not isinstance(idx, sympy.Integer) else int(idx)
+            if isinstance(idx, sympy.Integer):
+                value = int(idx)
+            elif idx in env:
+                value = int(env[idx])
+            else:
+                value = int(idx.xreplace(env))
             bound = self.size(tensor.ranges[position])
             if not 0 <= value < bound:
                 raise NotationError(f"index {value + 1} of {tensor.name} is outside 1..{bound} "
@@ -79,9 +85,9 @@ class Concrete:
 
     def entry_of(self, expr, env) -> Entry:
         if isinstance(expr, sympy.Indexed):
-            tensor = self.network.tensor_of(expr.base)
+            tensor = self.network.tensors[expr.base.label.name]
             return tensor, self.index_values(tensor, expr.indices, env)
-        return self.network.tensors[str(expr)], ()
+        return self.network.tensors[expr.name], ()
 
     def leaf(self, entry: Entry) -> sympy.Symbol:
         tensor, idx = entry
@@ -151,7 +157,7 @@ class Concrete:
     def value(self, expr, env: dict) -> sympy.Expr:
         """``expr`` at these sizes and index values, over leaves and atoms."""
         if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
-                                               and str(expr) in self.network.tensors):
+                                               and expr.name in self.network.tensors):
             return self.entry_value(self.entry_of(expr, env))
         if isinstance(expr, sympy.Number):
             return expr
@@ -186,7 +192,10 @@ class Concrete:
     def _sum(self, expr: sympy.Sum, env: dict, term):
         ranges = []
         for var, _lo, hi in expr.limits:
-            ranges.append((var, range(int(hi.subs(self._size_subs())) + 1)))
+            top = self._limits.get(hi)
+            if top is None:
+                top = self._limits[hi] = int(hi.xreplace(self._size_subs())) + 1
+            ranges.append((var, range(top)))
         total = []
         for values in itertools.product(*(r for _v, r in ranges)):
             inner = dict(env)
@@ -201,7 +210,7 @@ class Concrete:
     def derivative(self, expr, env: dict, seed: Entry) -> sympy.Expr:
         """d value(expr) / d seed, with the seed's tensor entries as independent variables."""
         if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
-                                               and str(expr) in self.network.tensors):
+                                               and expr.name in self.network.tensors):
             return self.entry_derivative(self.entry_of(expr, env), seed)
         if isinstance(expr, (sympy.Number, sympy.KroneckerDelta)):
             return sympy.Integer(0)

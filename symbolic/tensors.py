@@ -94,6 +94,15 @@ class Network:
     @property
     def leaves(self) -> list[Tensor]:
         """Tensors used by definitions but not defined, in order of first use."""
+        key = (len(self.definitions), id(self.definitions[-1]) if self.definitions else 0)
+        cached = self.__dict__.get("_leaves")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        result = self._find_leaves()
+        self.__dict__["_leaves"] = (key, result)
+        return result
+
+    def _find_leaves(self) -> list[Tensor]:
         defined = {d.tensor for d in self.definitions}
         seen: list[Tensor] = []
         for d in self.definitions:
@@ -108,7 +117,8 @@ class Network:
         return [t for t in self.leaves if t not in (self.input, self.target)]
 
     def tensor_of(self, base) -> Tensor:
-        return self.tensors[str(base)]
+        name = base.label.name if isinstance(base, sympy.IndexedBase) else str(base)
+        return self.tensors[name]
 
     def size_symbol(self, letter: str) -> sympy.Symbol:
         return sympy.Symbol(self.index_ranges[letter.rstrip("'")], integer=True, positive=True)
@@ -118,15 +128,15 @@ def tensors_in(expr: sympy.Expr, network: Network) -> list[Tensor]:
     """Tensors mentioned in ``expr``, in a stable order."""
     found: list[Tensor] = []
     for atom in sympy.preorder_traversal(expr):
-        key = None
         if isinstance(atom, sympy.Indexed):
-            key = str(atom.base)
-        elif isinstance(atom, sympy.Symbol) and str(atom) in network.tensors:
-            key = str(atom)
-        if key is not None and key in network.tensors:
-            t = network.tensors[key]
-            if t not in found:
-                found.append(t)
+            key = atom.base.label.name
+        elif isinstance(atom, sympy.Symbol):
+            key = atom.name
+        else:
+            continue
+        t = network.tensors.get(key)
+        if t is not None and t not in found:
+            found.append(t)
     return found
 
 

@@ -1,0 +1,436 @@
+"""Backpropagation in index notation: derive ∂X/∂Y from a context's definitions.
+
+How it works: the adjoint of a quantity T is collected from the quantities C
+that use it, ``∂X/∂T_t = Σ_c ∂X/∂C_c · ∂C_c/∂T_t``, recursively down from X.
+Each local derivative ``∂C_c/∂T_t`` differentiates one definition and is then
+written in the context's own names (``1 - \\tanh^2 z_j`` becomes ``1 - h_j^2``,
+``e^{a_k}/Σ e^{a_k'}`` becomes ``o_k``). Kronecker deltas that multiply a
+whole summand collapse their sum; bound indices get the first free primed
+letter of their range. The result is verified by the exact engine before it
+is shown.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import sympy
+
+from .context import Context
+from .errors import NotationError
+from .functions import Opaque
+from .printing import to_latex, to_text
+from .resolve import Grad, free_indices
+from .tensors import Definition, Network, Tensor, index_symbol
+from .verdicts import Verdict
+
+
+@dataclass
+class Derived:
+    """A derived gradient with its verification verdict."""
+
+    of: Tensor
+    wrt: sympy.Expr  # the entry differentiated by, e.g. w[j, k]
+    expr: sympy.Expr
+    verdict: Verdict
+    of_latex: str
+    wrt_latex: str
+    latex: str
+    text: str
+
+    @property
+    def claim_latex(self) -> str:
+        return rf"\frac{{\partial {self.of_latex}}}{{\partial {self.wrt_latex}}} = {self.latex}"
+
+
+class Deriver:
+    """Index-notation differentiation over one network."""
+
+    def __init__(self, network: Network, assumptions=()):
+        self.network = network
+        self.definitions = {d.tensor: d for d in network.definitions}
+        self.assumptions = list(assumptions)
+
+    # -- local derivatives ----------------------------------------------------------
+    def d(self, expr, wrt_tensor: Tensor, wrt_idx: tuple) -> sympy.Expr:
+        """Derivative of ``expr`` by the entry wrt_tensor[wrt_idx], one level deep."""
+        if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
+                                               and str(expr) in self.network.tensors):
+            tensor = self.network.tensor_of(expr.base if isinstance(expr, sympy.Indexed) else expr)
+            if tensor != wrt_tensor:
+                return sympy.Integer(0)
+            indices = expr.indices if isinstance(expr, sympy.Indexed) else ()
+            return sympy.Mul(*[sympy.KroneckerDelta(a, b) for a, b in zip(indices, wrt_idx)])
+        if isinstance(expr, (sympy.Number, sympy.KroneckerDelta)):
+            return sympy.Integer(0)
+        if isinstance(expr, sympy.Sum):
+            return sympy.Sum(self.d(expr.function, wrt_tensor, wrt_idx), *expr.limits)
+        if isinstance(expr, Opaque):
+            inner = self.d(expr.args[0], wrt_tensor, wrt_idx)
+            return 0 if inner == 0 else expr.fdiff() * inner
+        if isinstance(expr, sympy.Add):
+            return sympy.Add(*[self.d(a, wrt_tensor, wrt_idx) for a in expr.args])
+        if isinstance(expr, sympy.Mul):
+            terms = []
+            for pos, factor in enumerate(expr.args):
+                df = self.d(factor, wrt_tensor, wrt_idx)
+                if df != 0:
+                    terms.append(sympy.Mul(*expr.args[:pos], df, *expr.args[pos + 1:]))
+            return sympy.Add(*terms)
+        if isinstance(expr, sympy.Pow) and not free_tensors(expr.exp, self.network):
+            db = self.d(expr.base, wrt_tensor, wrt_idx)
+            return 0 if db == 0 else expr.exp * expr.base ** (expr.exp - 1) * db
+        raise NotationError(f"cannot differentiate {expr} in index notation")
+
+    # -- adjoints --------------------------------------------------------------------
+    def gradient(self, of: Tensor, of_idx: tuple, wrt: Tensor, wrt_idx: tuple) -> sympy.Expr:
+        """∂ of[of_idx] / ∂ wrt[wrt_idx], in the network's own names."""
+        taken = set(wrt_idx) | set(of_idx)
+        return self.tidy(self._adjoint(of, of_idx, wrt, wrt_idx, taken), set(wrt_idx) | set(of_idx))
+
+    def _adjoint(self, of, of_idx, target, t_idx, taken) -> sympy.Expr:
+        if target == of:
+            return sympy.Mul(*[sympy.KroneckerDelta(a, b) for a, b in zip(of_idx, t_idx)])
+        terms = []
+        for consumer in self.network.definitions:
+            if consumer.tensor == target or not mentions(consumer.expr, target, self.network):
+                continue
+            if not (consumer.tensor == of or self.depends(of, consumer.tensor)):
+                continue
+            c_idx = tuple(self.fresh(r, taken) for r in consumer.tensor.ranges)
+            local = self.local(consumer, c_idx, target, t_idx, taken | set(c_idx))
+            if local == 0:
+                continue
+            upstream = self._adjoint(of, of_idx, consumer.tensor, c_idx, taken | set(c_idx))
+            upstream = self.tidy(upstream, set(of_idx) | set(c_idx) | set(t_idx), rename=False)
+            term = upstream * local
+            if c_idx:
+                term = sympy.Sum(term, *[(i, 0, self.size(i) - 1) for i in c_idx])
+            terms.append(collapse(term))
+        return sympy.Add(*terms)
+
+    def local(self, definition: Definition, c_idx, target, t_idx, taken) -> sympy.Expr:
+        expr = definition.expr.xreplace(dict(zip(definition.indices, c_idx)))
+        expr = rename_bound(expr, taken)
+        return self.named(collapse(self.d(expr, target, t_idx)))
+
+    def depends(self, tensor: Tensor, on: Tensor) -> bool:
+        d = self.definitions.get(tensor)
+        if d is None:
+            return False
+        direct = [t for t in self.network.tensors.values() if mentions(d.expr, t, self.network)]
+        return on in direct or any(self.depends(t, on) for t in direct if t in self.definitions)
+
+    def size(self, index: sympy.Symbol):
+        return self.network.size_symbol(str(index))
+
+    def fresh(self, size_name: str, taken: set) -> sympy.Symbol:
+        letters = [k for k, v in self.network.index_ranges.items() if v == size_name]
+        if not letters:
+            raise NotationError(f"no index letter ranges over {size_name}",
+                                hint=f"declare one under indices, e.g. n: {size_name}")
+        for primes in range(8):
+            for letter in letters:
+                s = index_symbol(letter + "'" * primes)
+                if s not in taken:
+                    taken.add(s)
+                    return s
+        raise NotationError("ran out of index names")
+
+    # -- names ------------------------------------------------------------------------
+    def named(self, expr) -> sympy.Expr:
+        """Write ``expr`` with the context's defined names where their definitions appear."""
+        for d in reversed(self.network.definitions):
+            expr = self._name_one(expr, d)
+        return expr
+
+    def _name_one(self, expr, d: Definition):
+        lhs = d.lhs
+        if isinstance(d.expr, Opaque) or isinstance(d.expr, sympy.Indexed):
+            return replace_pattern(expr, d.expr, lambda m: lhs.xreplace(m), d.indices)
+        numerator, denominator = sympy.fraction(d.expr)
+        if denominator != 1 and not (free_indices(denominator) & set(d.indices)) and numerator != 1:
+            z = sympy.Dummy("Z")
+            out = replace_pattern(expr, denominator, lambda m: z, ())
+            out = replace_pattern(out, numerator, lambda m: lhs.xreplace(m) * z, d.indices)
+            out = sympy.expand(out) if out.has(z) else out
+            if not out.has(z):
+                return sympy.factor_terms(out)
+        return expr
+
+    def tidy(self, expr, free: set, rename: bool = True) -> sympy.Expr:
+        """The simplest of the factored and expanded forms, with Σ t = 1 applied."""
+        candidates = [expr, collapse(expand_sums(expr))]
+        for a in self.assumptions:
+            candidates += [apply_sum_to_one(c, a.tensor, self.network) for c in candidates]
+        candidates = [sympy.factor_terms(merge_sums(c)) for c in candidates]
+        ops = [sympy.count_ops(c) for c in candidates]
+        # keep the author-like factored form unless another is clearly simpler
+        best = next(c for c, n in zip(candidates, ops) if n <= 1.34 * min(ops))
+        return self.rename_bound(best, set(free)) if rename else best
+
+    def rename_bound(self, expr, taken: set):
+        """Give every bound index the first letter of its range that is free where it is used."""
+        ranges = self.network.index_ranges
+
+        def visit(e, busy):
+            if isinstance(e, sympy.Sum):
+                mapping, limits = {}, []
+                inner = set(busy)
+                for var, lo, hi in e.limits:
+                    size = ranges.get(str(var).rstrip("'"))
+                    letters = [k for k, v in ranges.items() if v == size] or [str(var).rstrip("'")]
+                    body_free = free_indices(e.function) - {var}
+                    new = next((c for p in range(10) for c in (index_symbol(l + "'" * p) for l in letters)
+                                if c not in inner and c not in body_free), var)
+                    inner.add(new)
+                    mapping[var] = new
+                    limits.append((new, lo, hi))
+                return sympy.Sum(visit(e.function.xreplace(mapping), inner), *limits)
+            if e.args and not isinstance(e, (sympy.Indexed, sympy.Symbol)):
+                return e.func(*[visit(a, busy) for a in e.args])
+            return e
+
+        return visit(expr, set(taken) | free_indices(expr))
+
+
+# -- expression utilities ------------------------------------------------------------------
+
+def free_tensors(expr, network: Network) -> bool:
+    return any(isinstance(a, sympy.Indexed) or str(a) in network.tensors
+               for a in sympy.preorder_traversal(expr))
+
+
+def mentions(expr, tensor: Tensor, network: Network) -> bool:
+    for a in sympy.preorder_traversal(expr):
+        if isinstance(a, sympy.Indexed) and str(a.base) == tensor.key:
+            return True
+        if isinstance(a, sympy.Symbol) and str(a) == tensor.key:
+            return True
+    return False
+
+
+def collapse(expr):
+    """Σ_k δ_{kx} f(k) → f(x) wherever a delta multiplies a whole summand."""
+    if isinstance(expr, sympy.Sum):
+        body = collapse(expr.function)
+        limits = list(expr.limits)
+        changed = True
+        while changed:
+            changed = False
+            for n, (var, lo, hi) in enumerate(limits):
+                terms = sympy.Add.make_args(body)
+                kept, out = [], []
+                for term in terms:
+                    delta = next((f for f in sympy.Mul.make_args(term)
+                                  if isinstance(f, sympy.KroneckerDelta) and var in f.args
+                                  and f.args[0] != f.args[1]), None)
+                    if delta is None:
+                        kept.append(term)
+                        continue
+                    other = delta.args[1] if delta.args[0] == var else delta.args[0]
+                    out.append((term / delta).xreplace({var: other}))
+                if out:
+                    rest = [lim for m, lim in enumerate(limits) if m != n]
+                    body_kept = sympy.Add(*kept)
+                    moved = sympy.Add(*out)
+                    result = (sympy.Sum(body_kept, *limits) if kept else 0)
+                    moved = sympy.Sum(moved, *rest) if rest else moved
+                    return collapse(result) + collapse(moved)
+        return sympy.Sum(body, *limits) if body != 0 else sympy.Integer(0)
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow)) or isinstance(expr, Opaque):
+        return expr.func(*[collapse(a) for a in expr.args])
+    return expr
+
+
+def expand_sums(expr):
+    """Distribute products over sums inside every Σ body (exposing deltas)."""
+    if isinstance(expr, sympy.Sum):
+        body = sympy.expand(expand_sums(expr.function))
+        return sympy.Add(*[sympy.Sum(t, *expr.limits) for t in sympy.Add.make_args(body)])
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow)):
+        return sympy.expand(expr.func(*[expand_sums(a) for a in expr.args]))
+    return expr
+
+
+def merge_sums(expr):
+    """c1 Σ_k f(k) + c2 Σ_k g(k) → Σ_k (c1 f(k) + c2 g(k)), recursively."""
+    if isinstance(expr, sympy.Add):
+        groups: dict = {}
+        rest = []
+        for term in expr.args:
+            coeff, sums = sympy.S.One, [f for f in sympy.Mul.make_args(term) if isinstance(f, sympy.Sum)]
+            if len(sums) == 1:
+                coeff = term / sums[0]
+                key = canonical_bound(sympy.Sum(sympy.Integer(1), *sums[0].limits))
+                groups.setdefault(key, []).append((coeff, sums[0]))
+            else:
+                rest.append(merge_sums(term))
+        for items in groups.values():
+            limits = items[0][1].limits
+            body = sympy.Add(*[c * s.function.xreplace({a[0]: b[0] for a, b in zip(s.limits, limits)})
+                               for c, s in items])
+            rest.append(sympy.Sum(sympy.factor_terms(merge_sums(body)), *limits))
+        return sympy.Add(*rest)
+    if isinstance(expr, (sympy.Mul, sympy.Pow)):
+        return expr.func(*[merge_sums(a) for a in expr.args])
+    if isinstance(expr, sympy.Sum):
+        return sympy.Sum(sympy.factor_terms(merge_sums(expr.function)), *expr.limits)
+    return expr
+
+
+def pull_constants(expr):
+    """Σ_k c f(k) → c Σ_k f(k) for factors c without k."""
+    if isinstance(expr, sympy.Sum):
+        body = pull_constants(expr.function)
+        bound = {lim[0] for lim in expr.limits}
+        inside, outside = [], []
+        for f in sympy.Mul.make_args(body):
+            (inside if (free_indices(f) | f.free_symbols) & bound or f.has(*bound) else outside).append(f)
+        return sympy.Mul(*outside) * sympy.Sum(sympy.Mul(*inside), *expr.limits)
+    if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow)):
+        return expr.func(*[pull_constants(a) for a in expr.args])
+    return expr
+
+
+def apply_sum_to_one(expr, tensor: Tensor, network: Network):
+    """Σ_k t_k → 1 for a target with one-hot or sum-to-one targets."""
+    expr = pull_constants(expand_sums(expr))
+
+    def visit(e):
+        if isinstance(e, sympy.Sum) and len(e.limits) == 1:
+            body = e.function
+            var = e.limits[0][0]
+            if isinstance(body, sympy.Indexed) and str(body.base) == tensor.key and body.indices == (var,):
+                return sympy.Integer(1)
+        if e.args and not isinstance(e, (sympy.Indexed, sympy.Symbol)):
+            return e.func(*[visit(a) for a in e.args])
+        return e
+
+    return collapse(visit(expr))
+
+
+def replace_pattern(expr, pattern, build, pattern_indices):
+    """Replace every subexpression equal to ``pattern`` under some renaming of its indices."""
+    index_set = tuple(pattern_indices)
+
+    def candidates(node):
+        if not index_set:
+            yield {}
+            return
+        pool = sorted(free_indices(node) | {s for s in node.free_symbols if s.is_integer}, key=str)
+        pool += [a for a in sympy.preorder_traversal(node) if isinstance(a, sympy.Integer)][:2]
+        for combo in itertools.product(pool, repeat=len(index_set)):
+            yield dict(zip(index_set, combo))
+
+    canonical_pattern = canonical_bound(pattern)
+
+    def visit(node):
+        if isinstance(node, (sympy.Symbol, sympy.Number)) or not node.args:
+            return node
+        if node.func == pattern.func:
+            canon = canonical_bound(node)
+            for mapping in candidates(node):
+                if canonical_pattern.xreplace(mapping) == canon:
+                    return build(mapping)
+        if isinstance(node, sympy.Indexed):
+            return node
+        return node.func(*[visit(a) for a in node.args])
+
+    return visit(expr)
+
+
+def canonical_bound(expr):
+    """Rename bound summation indices to fixed dummies so equal sums compare equal."""
+    counter = itertools.count()
+
+    def visit(e):
+        if isinstance(e, sympy.Sum):
+            mapping = {}
+            limits = []
+            for var, lo, hi in e.limits:
+                new = sympy.Symbol(f"_b{next(counter)}", integer=True)
+                mapping[var] = new
+                limits.append((new, lo, hi))
+            return sympy.Sum(visit(e.function.xreplace(mapping)), *limits)
+        if e.args and not isinstance(e, (sympy.Indexed, sympy.Symbol)):
+            return e.func(*[visit(a) for a in e.args])
+        return e
+
+    return visit(expr)
+
+
+def rename_bound(expr, taken: set, prefer_low: bool = False):
+    """Give every bound index a letter of its range that is free where it is used."""
+    def visit(e, busy):
+        if isinstance(e, sympy.Sum):
+            mapping, limits = {}, []
+            inner_busy = set(busy)
+            for var, lo, hi in e.limits:
+                base = str(var).rstrip("'")
+                new = None
+                for primes in range(10):
+                    cand = index_symbol(base + "'" * primes)
+                    if cand not in inner_busy and (cand == var or cand not in free_indices(e.function)):
+                        new = cand
+                        break
+                new = new or var
+                inner_busy.add(new)
+                mapping[var] = new
+                limits.append((new, lo, hi))
+            return sympy.Sum(visit(e.function.xreplace(mapping), inner_busy), *limits)
+        if e.args and not isinstance(e, (sympy.Indexed, sympy.Symbol)):
+            return e.func(*[visit(a, busy) for a in e.args])
+        return e
+
+    return visit(expr, set(taken) | free_indices(expr))
+
+
+def derive(context: Context, wrt: sympy.Expr, of=None) -> Derived:
+    """Derive ∂of/∂wrt (of defaults to the loss) and verify it.
+
+    Raises:
+        NotationError: ``wrt`` or ``of`` is not a tensor entry of the context.
+    """
+    from .verify import check_identity
+
+    network = context.network
+    of = network.loss.base if of is None else of
+    of_tensor, of_idx = entry(network, of)
+    wrt_tensor, wrt_idx = entry(network, wrt)
+    deriver = Deriver(network, [a for a in context.assumptions])
+    result = deriver.gradient(of_tensor, of_idx, wrt_tensor, wrt_idx)
+    outcome = check_identity(network, context.assumptions, Grad(of, wrt), result)
+    return Derived(of_tensor, wrt, result, outcome.verdict, to_latex(of, network),
+                   to_latex(wrt, network), to_latex(result, network), to_text(result, network))
+
+
+def entry(network: Network, expr) -> tuple[Tensor, tuple]:
+    if isinstance(expr, sympy.Indexed):
+        return network.tensor_of(expr.base), tuple(expr.indices)
+    if isinstance(expr, sympy.Symbol) and str(expr) in network.tensors:
+        return network.tensors[str(expr)], ()
+    raise NotationError(f"'{expr}' is not one tensor entry", hint="write e.g. w_{jk} or a_k")
+
+
+def canonical_entry(network: Network, tensor: Tensor) -> sympy.Expr:
+    """``tensor`` with the first index letters of its ranges (w_{jk}, b_k)."""
+    taken: set = set()
+    idx = []
+    for r in tensor.ranges:
+        letter = next(k for k, v in network.index_ranges.items() if v == r and index_symbol(k) not in taken)
+        taken.add(index_symbol(letter))
+        idx.append(index_symbol(letter))
+    return tensor.entry(*idx) if idx else tensor.base
+
+
+def derive_parameters(context: Context) -> list[Derived]:
+    """The loss gradient of every parameter (leaf that is neither input nor target)."""
+    out = []
+    for tensor in context.network.parameters:
+        try:
+            out.append(derive(context, canonical_entry(context.network, tensor)))
+        except (NotationError, StopIteration):
+            continue
+    return out

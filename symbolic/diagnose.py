@@ -1,0 +1,207 @@
+"""Say what is wrong with a refuted claim and what is right.
+
+For the first refuted step of a chain: the correct right-hand side (derived
+in index notation), the index patterns on which it does hold, the assumptions
+that would make it hold, and the nearby models for which it holds (loss,
+output and hidden activation swapped). Every statement here is itself the
+verdict of an exact check, never a guess.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+
+import sympy
+
+from .context import Assumption, Context
+from .errors import GradproofError
+from .functions import Exp, Log, Sigmoid, Tanh
+from .resolve import Grad, free_indices
+from .results import ClaimResult
+from .tensors import Definition, Network, Tensor, index_symbol
+from .verdicts import Verdict
+from .verify import Condition, check_identity
+
+
+def _holds(network: Network, assumptions, lhs, rhs, condition=Condition(), deadline=None) -> bool:
+    try:
+        outcome = check_identity(network, list(assumptions), lhs, rhs, condition, deadline=deadline)
+    except GradproofError:
+        return False
+    return outcome.verdict in (Verdict.VERIFIED, Verdict.PROVED)
+
+
+# -- nearby models ---------------------------------------------------------------------
+
+def _kind(expr) -> str:
+    """Classify a definition's right side: softmax, sigmoid, tanh, identity, log-loss, squares."""
+    if isinstance(expr, Tanh):
+        return "tanh"
+    if isinstance(expr, Sigmoid):
+        return "sigmoid"
+    if isinstance(expr, sympy.Indexed):
+        return "identity"
+    if expr.has(Log):
+        return "cross-entropy"
+    numerator, denominator = sympy.fraction(expr)
+    if isinstance(numerator, Exp) and isinstance(denominator, sympy.Sum) and denominator.has(Exp):
+        return "softmax"
+    if any(isinstance(p, sympy.Pow) and p.exp == 2 for p in sympy.preorder_traversal(expr)):
+        return "squared-error"
+    return "other"
+
+
+def _replace(network: Network, tensor: Tensor, expr) -> Network:
+    definitions = [dataclasses.replace(d, expr=expr) if d.tensor == tensor else d
+                   for d in network.definitions]
+    return dataclasses.replace(network, definitions=definitions)
+
+
+def _output_of_loss(network: Network) -> tuple[Definition, Tensor] | None:
+    loss = network.definition_of(network.loss) if network.loss else None
+    if loss is None:
+        return None
+    from .tensors import tensors_in
+
+    defined = {d.tensor for d in network.definitions}
+    outputs = [t for t in tensors_in(loss.expr, network) if t in defined]
+    if len(outputs) != 1:
+        return None
+    return loss, outputs[0]
+
+
+def nearby_models(context: Context):
+    """(description, network, extra assumptions) for each model one swap away."""
+    network = context.network
+    target = network.target
+    found = _output_of_loss(network)
+    variants = []
+    if found is not None and target is not None and len(found[1].ranges) == 1:
+        loss, output = found
+        k = index_symbol(next(l for l, r in network.index_ranges.items() if r == output.ranges[0]))
+        size = network.size_symbol(str(k))
+        kind = _kind(loss.expr)
+        t, o = target.entry(k), output.entry(k)
+        if kind == "squared-error":
+            ce = -sympy.Sum(t * Log(o), (k, 0, size - 1))
+            variants.append(("cross-entropy loss", _replace(network, network.loss, ce), ()))
+        elif kind == "cross-entropy":
+            se = sympy.Rational(1, 2) * sympy.Sum((t - o) ** 2, (k, 0, size - 1))
+            variants.append(("squared-error loss", _replace(network, network.loss, se), ()))
+        out_def = network.definition_of(output)
+        if out_def is not None and len(out_def.indices) == 1:
+            out_kind = _kind(out_def.expr)
+            inner = _argument_tensor(out_def, network)
+            if inner is not None:
+                a = inner.entry(out_def.indices[0])
+                options = {"identity": a, "sigmoid": Sigmoid(a)}
+                for name, expr in options.items():
+                    if name != out_kind:
+                        article = "an" if name[0] in "aeiou" else "a"
+                        variants.append((f"{article} {name} output", _replace(network, output, expr), ()))
+    for d in network.definitions[:context.model_definitions]:
+        kind = _kind(d.expr)
+        if kind in ("tanh", "sigmoid") and (found is None or d.tensor != found[1]):
+            swapped = Sigmoid(d.expr.args[0]) if kind == "tanh" else Tanh(d.expr.args[0])
+            other = "sigmoid" if kind == "tanh" else "tanh"
+            variants.append((f"a {other} hidden layer ({d.tensor.name})",
+                             _replace(network, d.tensor, swapped), ()))
+    return variants
+
+
+def _argument_tensor(definition: Definition, network: Network) -> Tensor | None:
+    from .tensors import tensors_in
+
+    inputs = tensors_in(definition.expr, network)
+    return inputs[0] if len(inputs) == 1 else None
+
+
+def _assumption_options(context: Context):
+    target = context.network.target
+    if target is None or len(target.ranges) != 1:
+        return []
+    assumed = {a.kind for a in context.assumptions if a.tensor == target}
+    letter = next(l for l, r in context.network.index_ranges.items() if r == target.ranges[0])
+    options = []
+    if "sum-to-one" not in assumed and "one-hot" not in assumed:
+        options.append((rf"Σ_{letter} {target.name}_{letter} = 1",
+                        Assumption("sum-to-one", target, "")))
+    if "one-hot" not in assumed:
+        options.append((f"one-hot {target.name}", Assumption("one-hot", target, "")))
+    return options
+
+
+# -- the diagnosis ----------------------------------------------------------------------
+
+def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float = 30.0) -> None:
+    """Fill ``record.diagnosis`` and ``record.correct`` for a refuted chain."""
+    deadline = time.monotonic() + timeout
+    refuted = [k for k, s in enumerate(record.steps) if s.verdict == Verdict.REFUTED]
+    if not refuted:
+        return
+    notes: list[str] = []
+    network, assumptions = context.network, context.assumptions
+    first = refuted[0]
+    lhs, rhs = terms[first], terms[first + 1]
+
+    for k in refuted:  # index patterns, for every refuted step
+        pattern = _index_pattern(context, terms[k], terms[k + 1], deadline)
+        if pattern:
+            where = f"step {k + 1} " if len(record.steps) > 1 else ""
+            notes.append(f"{where}holds only when {pattern}")
+
+    derivative = lhs if isinstance(lhs, Grad) else (terms[0] if isinstance(terms[0], Grad) else None)
+    if derivative is not None:
+        try:
+            from .derive import derive
+
+            derived = derive(context, derivative.args[1], derivative.args[0])
+            if derived.verdict.holds:
+                record.correct = rf"{_latex(derivative, network)} = {derived.latex}"
+        except GradproofError:
+            pass
+
+    options = _assumption_options(context)
+    holding = [text for text, extra in options
+               if _holds(network, assumptions + [extra], lhs, rhs, deadline=deadline)]
+    if holding:
+        notes.append("holds if " + holding[0] + (f" (so for {holding[1]})" if len(holding) > 1 else ""))
+
+    for description, variant, _extra in nearby_models(context):
+        if time.monotonic() > deadline:
+            notes.append("(diagnosis stopped at the time limit)")
+            break
+        if _holds(variant, assumptions, lhs, rhs, deadline=deadline):
+            notes.append(f"holds for {description}")
+            continue
+        for text, extra in options:
+            if _holds(variant, assumptions + [extra], lhs, rhs, deadline=deadline):
+                notes.append(f"holds for {description} with {text}")
+                break
+
+    if len(record.steps) > 1 and len(terms) > 2:
+        if _holds(network, assumptions, terms[0], terms[-1], deadline=deadline):
+            notes.append("the chain's two ends are equal although a step in between is wrong")
+    record.diagnosis = notes
+
+
+def _index_pattern(context: Context, lhs, rhs, deadline) -> str | None:
+    """The equality pattern of free indices on which a refuted step holds, if any."""
+    network = context.network
+    free = sorted(free_indices(lhs) | free_indices(rhs), key=str)
+    pairs = [(a, b) for a, b in itertools.combinations(free, 2)
+             if network.index_ranges.get(str(a).rstrip("'")) == network.index_ranges.get(str(b).rstrip("'"))]
+    for a, b in pairs:
+        if _holds(network, context.assumptions, lhs, rhs, Condition(((a, b, True),)), deadline):
+            return f"{a} = {b}"
+        if _holds(network, context.assumptions, lhs, rhs, Condition(((a, b, False),)), deadline):
+            return f"{a} ≠ {b}"
+    return None
+
+
+def _latex(expr, network) -> str:
+    from .printing import to_latex
+
+    return to_latex(expr, network)
