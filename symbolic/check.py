@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sympy
 
-from .arithmetic import check_arithmetic
+from .arithmetic import check_arithmetic, rebracket
 from .context import Context, build_context
 from .errors import GradproofError, NotationError, NotesError, Span
 from .latex import parse_latex
@@ -116,6 +116,9 @@ class NoteChecker:
         base = dict(label=chain.label, source=chain.source, condition=chain.condition,
                     expected=chain.expect)
         if self.context is None:
+            numbers = self._pure_numbers(terms)
+            if numbers is not None:
+                return self._numbers_chain(chain, terms, numbers, base)
             if self.context_error is not None:
                 err = NotationError("cannot be checked: the derivation block above has an error",
                                     terms[0].span, "fix the derivation block first")
@@ -133,6 +136,32 @@ class NoteChecker:
         except Exception as exc:
             record = error_record(self.note.path, _internal(exc, chain.span), **base)
         record.seconds = time.perf_counter() - started
+        return record
+
+    def _pure_numbers(self, terms: list[Term]):
+        """The terms' values when every term is plain arithmetic, else None."""
+        values = []
+        for term in terms:
+            try:
+                raw = parse_latex(term.text, term.span)
+            except GradproofError:
+                return None
+            if raw.derivatives or not raw.expr.is_Number:
+                return None
+            values.append(raw.expr)
+        return values
+
+    def _numbers_chain(self, chain: ChainSource, terms, values, base) -> ClaimResult:
+        started = time.perf_counter()
+        steps = [self._step(terms[k], terms[k + 1], values[k], values[k + 1], None, None, None)
+                 for k in range(len(terms) - 1)]
+        span = terms[0].span
+        record = ClaimResult(self.note.path, span.line, span.column, chain_verdict(steps),
+                             steps=steps, **base)
+        record.warnings = [w for s in steps for w in s.warnings]
+        record.message = _summary(record)
+        record.seconds = time.perf_counter() - started
+        self.last_term = (terms[-1], values[-1])
         return record
 
     def _parse(self, term: Term):
@@ -196,6 +225,11 @@ class NoteChecker:
             outcome = check_arithmetic(lhs, rhs, right.text)
             step.kind, step.verdict, step.message = "arithmetic", outcome.verdict, outcome.message
             step.warnings = list(outcome.warnings)
+            if outcome.verdict == Verdict.REFUTED:
+                moved = rebracket(left.text, right.text)
+                if moved is not None:
+                    step.message += (f"; with brackets moved, {moved[0]} = {moved[1]} gives the "
+                                     "written value (a bracket is missing or misplaced)")
         elif _is_number(rhs) and not lhs.has(Grad) and not _is_number(lhs) and lhs.free_symbols:
             step.kind, step.message = "substitution", "substitution of numbers: not checked"
         else:

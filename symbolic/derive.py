@@ -434,3 +434,41 @@ def derive_parameters(context: Context) -> list[Derived]:
         except (NotationError, StopIteration):
             continue
     return out
+
+
+def run_derive(args) -> int:
+    """``gradproof derive FILE --wrt 'w_{jk}' [--of o_j] [--format text|json|latex]``."""
+    import json
+
+    from .api import load
+    from .check import Options
+    from .errors import Span
+    from .latex import parse_latex
+    from .resolve import Resolver
+
+    document = load(args.file, Options(diagnose=False))
+    context = document.context(args.context_index)
+    span = Span("--wrt", 1, 1)
+
+    def read(text: str, where: str):
+        raw = parse_latex(text, Span(where, 1, 1))
+        return Resolver(context.network, "claim", Span(where, 1, 1), text).resolve(raw)
+
+    wrt = read(args.wrt, "--wrt")
+    of = read(args.of, "--of") if args.of else None
+    derived = derive(context, wrt, of)
+    if derived.verdict != Verdict.VERIFIED:
+        raise NotationError(f"the derived formula could not be verified ({derived.verdict.value})",
+                            span, "please report this note")
+    if args.format == "json":
+        print(json.dumps({"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
+                          "text": derived.text, "claim": derived.claim_latex,
+                          "verdict": derived.verdict.value}, indent=2, ensure_ascii=False))
+    elif args.format == "latex":
+        print(derived.claim_latex)
+    else:
+        print(derived.claim_latex)
+        print(f"∂{to_text(of if of is not None else context.network.loss.base, context.network)}"
+              f"/∂{to_text(wrt, context.network)} = {derived.text}")
+        print(f"({derived.verdict.value}: checked exactly before it was shown)")
+    return 0

@@ -83,7 +83,7 @@ class ClaimItem(pytest.Item):
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, ClaimFailure):
-            return describe_failure(self.claim, self.path)
+            return describe_failure(self.claim, self.path, self.config.rootpath)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
@@ -107,12 +107,13 @@ def _source_lines(claim, path: Path) -> list[str]:
     return [f"  {n:>4} | {lines[n - 1]}" for n in shown if n - 1 < len(lines)]
 
 
-def describe_failure(claim, path: Path) -> str:
+def describe_failure(claim, path: Path, root: Path | None = None) -> str:
     """The text pytest shows for a failing claim: where, what was written, what is true."""
     from .report import MARKS
 
+    shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
     expected = f" (expected {claim.expected.value})" if claim.expected is not None else ""
-    lines = [f"{path}:{claim.line}:{claim.column}: claim {claim.name} is {claim.verdict.value}{expected}"]
+    lines = [f"{shown}:{claim.line}:{claim.column}: claim {claim.name} is {claim.verdict.value}{expected}"]
     lines += _source_lines(claim, path)
     if not claim.steps:
         lines.append(f"  {MARKS[claim.verdict]} {claim.message}")

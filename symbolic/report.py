@@ -50,7 +50,9 @@ def _claim_lines(report: FileReport, claim: ClaimResult, verbose: bool) -> list[
     expect = ""
     if claim.expected is not None:
         expect = f"  [expected {claim.expected.value}: {'ok' if claim.passes else 'MISMATCH'}]"
-    head = f"{report.path}:{claim.line}:{claim.column}{label} {mark} {claim.verdict.value}{expect}"
+    warned = " (warning)" if claim.warnings else ""
+    head = (f"{report.path}:{claim.line}:{claim.column}{label} {mark} {claim.verdict.value}"
+            f"{warned}{expect}")
     if claim.verdict == Verdict.DEFINITION:
         return [f"{head}  {claim.message}"] if verbose else []
     lines = [head]
