@@ -98,8 +98,8 @@ class CheckedNote:
     terms: dict[tuple[int, int], list[str]]  # (line, column) of a chain -> its terms
 
 
-def check_note(path: str | Path) -> CheckedNote:
-    """Read and check ``path`` for export.
+def check_note(path: str | Path, derive: bool = True) -> CheckedNote:
+    """Read and check ``path`` for export; with ``derive``, also derive each model's gradients.
 
     Raises:
         NotesError: the file cannot be read at all.
@@ -124,7 +124,7 @@ def check_note(path: str | Path) -> CheckedNote:
         owner = [s for s in sections if s.source is None or s.source.span.line - 1 <= claim.line]
         owner[-1].claims.append(claim)
     for section in sections:
-        if section.context is not None:
+        if derive and section.context is not None:
             section.derived = derived_gradients(section.context)
     terms = {(i.span.line, i.span.column): [t.text for t in i.terms]
              for i in note.items if isinstance(i, ChainSource)}
@@ -484,6 +484,18 @@ def _md_claim(claim: ClaimResult, terms, ranges: dict[str, str]) -> list[str]:
 
 
 # -- writing ---------------------------------------------------------------------------
+def pdflatex_path() -> str:
+    """Where pdflatex is.
+
+    Raises:
+        UsageError: it is not installed.
+    """
+    pdflatex = shutil.which("pdflatex")
+    if pdflatex is None:
+        raise UsageError("pdflatex not found: cannot export to .pdf", hint=PDFLATEX_HINT)
+    return pdflatex
+
+
 def compile_pdf(tex: str) -> bytes:
     """Run pdflatex on ``tex`` in a temporary directory and return the PDF.
 
@@ -491,9 +503,7 @@ def compile_pdf(tex: str) -> bytes:
         UsageError: pdflatex is not installed.
         GradproofError: pdflatex failed; the message holds the first LaTeX error.
     """
-    pdflatex = shutil.which("pdflatex")
-    if pdflatex is None:
-        raise UsageError("pdflatex not found: cannot export to .pdf", hint=PDFLATEX_HINT)
+    pdflatex = pdflatex_path()
     with tempfile.TemporaryDirectory(prefix="gradproof-pdf-") as folder:
         work = Path(folder)
         (work / "notes.tex").write_text(tex, encoding="utf-8")
@@ -575,7 +585,9 @@ def export(source: str | Path, output: str | Path, force: bool = False) -> Check
         GradproofError: the output is refused, the input cannot be read, or pdflatex fails.
     """
     fmt = output_format(source, output, force)
-    note = check_note(source)
+    if fmt == "pdf":
+        pdflatex_path()
+    note = check_note(source, derive=fmt != "json")
     if fmt == "json":
         data = render_json([note.report]).encode("utf-8") + b"\n"
     elif fmt == "md":
