@@ -29,6 +29,7 @@ class Options:
     inline: bool = False
     context: ContextSource | None = None
     diagnose: bool = True
+    claims: bool = True  # False: read the contexts only (derive, train)
 
 
 @dataclass
@@ -45,6 +46,11 @@ def error_record(path: str, err: GradproofError, fallback: Span | None = None, *
     span = err.span or fallback or Span(path, 1, 1)
     return ClaimResult(path=path, line=span.line, column=span.column, verdict=Verdict.ERROR,
                        message=err.message, hint=err.hint, **extra)
+
+
+def _may_define(chain: ChainSource) -> bool:
+    """A two-term display chain could define a name (\\delta_k = o_k - t_k)."""
+    return len(chain.terms) == 2 and not chain.continues and "\\" not in chain.terms[0].text[:1]
 
 
 def _is_number(expr) -> bool:
@@ -80,6 +86,8 @@ class NoteChecker:
                 saw_context = True
                 self._enter(item, report)
             elif isinstance(item, ChainSource):
+                if not self.options.claims and not _may_define(item):
+                    continue
                 record = self._chain(item)
                 if record is not None:
                     report.claims.append(record)
@@ -135,7 +143,8 @@ class NoteChecker:
             record = error_record(self.note.path, err, chain.span, **base)
         except Exception as exc:
             record = error_record(self.note.path, _internal(exc, chain.span), **base)
-        record.seconds = time.perf_counter() - started
+        if record is not None:
+            record.seconds = time.perf_counter() - started
         return record
 
     def _pure_numbers(self, terms: list[Term]):
@@ -180,6 +189,8 @@ class NoteChecker:
             self.last_term = None
             return ClaimResult(path, span.line, span.column, Verdict.DEFINITION,
                                message=f"defines {definition.tensor}", **base)
+        if not self.options.claims:
+            return None
         parsed = [self._parse(t) for t in terms]
         condition = parse_condition(chain.condition, self.context.network, chain.condition_span or span)
         deadline = time.monotonic() + self.options.timeout

@@ -124,7 +124,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     loss_name = str(data.get("loss", "L"))
     network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")
                          and not d.tensor.ranges), None)
-    if network.loss is None and definitions:
+    if network.loss is None and definitions and ("loss" in data and loss_name != "L"):
         raise ModelError(f"the loss {loss_name} is not defined as a scalar", span,
                          "define it, e.g. L = \\frac{1}{2} \\sum_k (t_k - o_k)^2, or set loss:")
     leaves = network.leaves

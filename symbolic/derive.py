@@ -440,14 +440,23 @@ def run_derive(args) -> int:
     """``gradproof derive FILE --wrt 'w_{jk}' [--of o_j] [--format text|json|latex]``."""
     import json
 
-    from .api import load
     from .check import Options
     from .errors import Span
     from .latex import parse_latex
     from .resolve import Resolver
 
-    document = load(args.file, Options(diagnose=False))
-    context = document.context(args.context_index)
+    from .check import NoteChecker
+    from .notes import ContextSource, read_note
+
+    note = read_note(args.file)
+    starts = [n for n, item in enumerate(note.items) if isinstance(item, ContextSource)]
+    if len(starts) > args.context_index >= 1:  # read no further than the block asked for
+        note.items = note.items[:starts[args.context_index]]
+    checker = NoteChecker(note, Options(diagnose=False, claims=False))
+    report = checker.run()
+    from .api import Document
+
+    context = Document(str(args.file), report, checker.contexts).context(args.context_index)
     span = Span("--wrt", 1, 1)
 
     def read(text: str, where: str):

@@ -276,7 +276,12 @@ def _mask_mentions(text: str) -> tuple[str, dict[str, str]]:
         return f" {letters[name]} "
 
     try:
-        return _MENTION.sub(mask, text), names
+        masked = _MENTION.sub(mask, text)
+        if re.search(r"(?<![\\A-Za-z])E(?![A-Za-z])", masked) and pool:
+            letter = pool.pop(0)  # latex2sympy2 cannot parse a bare E
+            names[letter] = "E"
+            masked = re.sub(r"(?<![\\A-Za-z])E(?![A-Za-z])", f" {letter} ", masked)
+        return masked, names
     except OverflowError:
         return text, {}
 
