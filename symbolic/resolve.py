@@ -144,10 +144,11 @@ class Resolver:
     def entry(self, mention: Mention) -> sympy.Expr:
         if mention.name == PLACEHOLDER and mention.tokens and mention.tokens[0].startswith("#"):
             return self.derivative(int("".join(t[1:] for t in mention.tokens)))
-        tensor = self.tensor_for(mention)
-        if tensor is None and mention.name == "delta" and len(mention.tokens) == 2:
+        if mention.name == "delta" and len(mention.tokens) == 2 and not any(
+                t.name == "delta" and len(t.ranges) == 2 for t in self.network.tensors.values()):
             a, b = (self.index(t) for t in mention.tokens)
             return sympy.KroneckerDelta(a, b)
+        tensor = self.tensor_for(mention)
         if tensor is None:
             tensor = self.unknown(mention)
         indices = [self.index(t) for t in mention.tokens]
