@@ -10,7 +10,7 @@ import sympy
 
 from .arithmetic import check_arithmetic, rebracket
 from .context import Context, build_context
-from .errors import GradproofError, NotationError, NotesError, Span
+from .errors import GradproofError, LatexError, NotationError, NotesError, Span
 from .latex import parse_latex
 from .notes import ChainSource, ContextSource, Note, Problem, Term, read_note
 from .resolve import Grad, Resolver, split_symbol
@@ -120,7 +120,7 @@ class NoteChecker:
         if chain.continues and self.last_term is not None:
             terms = [self.last_term[0]] + terms
         if len(terms) < 2:
-            return None
+            return self._fragment(terms)
         base = dict(label=chain.label, source=chain.source, condition=chain.condition,
                     expected=chain.expect)
         if self.context is None:
@@ -146,6 +146,18 @@ class NoteChecker:
         if record is not None:
             record.seconds = time.perf_counter() - started
         return record
+
+    def _fragment(self, terms: list[Term]) -> ClaimResult | None:
+        """Math that is not a claim is still parsed: broken LaTeX is an error."""
+        if not terms or not terms[0].text.strip() or not self.options.claims:
+            return None
+        try:
+            parse_latex(terms[0].text, terms[0].span)
+        except LatexError as err:
+            return error_record(self.note.path, err, terms[0].span)
+        except Exception:
+            return None
+        return None
 
     def _pure_numbers(self, terms: list[Term]):
         """The terms' values when every term is plain arithmetic, else None."""

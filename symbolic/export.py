@@ -72,7 +72,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \newcommand{\gperror}{\textcolor{gpbad}{\textbf{!}}}
 \newcommand{\gpdef}{\ensuremath{:=}}
 \newcommand{\gpskip}{\ensuremath{\cdot}}
-\newenvironment{gpdetail}{\begin{list}{}{\leftmargin=1.5em\rightmargin=0pt}\item\relax\small}{\end{list}}
+\newenvironment{gpdetail}{\begin{list}{}{\leftmargin=1.5em\rightmargin=0pt}\item\relax\small\raggedright}{\end{list}}
 """
 
 
@@ -232,7 +232,7 @@ def _expectation(claim: ClaimResult) -> str:
 def _value(text: str) -> str:
     m = FRACTION_RE.match(text.strip())
     if m:
-        return rf"{m.group(1)}\tfrac{{{m.group(2)}}}{{{m.group(3)}}}"
+        return f"{m.group(1)}{m.group(2)}/{m.group(3)}"  # as in the text report; legible in a small matrix
     return text if NUMBER_RE.match(text.strip()) else rf"\text{{{latex_text(text)}}}"
 
 
@@ -384,7 +384,7 @@ def _tex_claim(claim: ClaimResult, terms, ranges: dict[str, str]) -> str:
         label = f"Step {k}" if len(claim.steps) > 1 else "The claim"
         if step.counterexample is not None:
             cx = step.counterexample
-            values = ", ".join(f"${v}$" for v in leaf_values(cx.leaves, ranges))
+            values = ", ".join(rf"\mbox{{${v}$}}" for v in leaf_values(cx.leaves, ranges))
             details.append(rf"{label} is {step.verdict.value}. Counterexample at ${_where(cx)}$"
                            + (f", with {values}" if values else "")
                            + rf": left side ${_value(cx.lhs)}$, right side ${_value(cx.rhs)}$.")

@@ -428,7 +428,10 @@ def parse_normalised(text: str, span: Span) -> RawExpr:
         near = ""
         if len(lines) >= 3 and "^" in lines[-1]:
             col = lines[-1].index("^")
-            near = f" near '{lines[-2][max(0, col - 8):col + 8].strip()}'"
+            snippet = lines[-2][max(0, col - 8):col + 8]
+            for letter, name in names.items():  # show the author's names, not the masks
+                snippet = re.sub(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", name, snippet)
+            near = f" near '{' '.join(snippet.split())}'"
         raise LatexError(f"cannot parse '{text.strip()}': {reason.lower()}{near}", span,
                          "check the braces, operators and commands of this expression") from None
     if isinstance(expr, (list, tuple)) or not isinstance(expr, sympy.Basic):
