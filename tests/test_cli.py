@@ -130,3 +130,12 @@ def test_every_command_has_help(command, capsys):
         main([command, "--help"])
     assert exit_info.value.code == 0
     assert "usage: gradproof " + command in capsys.readouterr().out
+
+
+def test_time_limit_makes_a_claim_undecided_with_exit_3(tmp_path, capsys):
+    heavy = CONTEXT + "\n$$\\nabla w_{jk} = h_j (o_k - t_k) \\tag{t}$$\n"
+    path = write(tmp_path, "n.md", heavy)
+    assert main(["check", "--timeout", "0.000001", "--format", "json", str(path)]) == 3
+    claim = json.loads(capsys.readouterr().out)["files"][0]["claims"][0]
+    assert claim["verdict"] == "undecided"
+    assert claim["message"] == "time limit reached before every case was checked"
