@@ -168,6 +168,9 @@ def test_export_refuses_to_write_over_its_input(seed, capsys):
     link = seed.parent / "link.md"
     link.symlink_to(seed)
     assert run_export(capsys, link, "-o", seed, "--force")[0] == 2
+    hard = seed.parent / "hard.md"
+    os.link(seed, hard)
+    assert run_export(capsys, seed, "-o", hard, "--force")[0] == 2
     assert seed.read_bytes() == before
 
 
