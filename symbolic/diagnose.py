@@ -178,7 +178,8 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
             continue
         for text, extra in options:
             if _holds(variant, assumptions + [extra], lhs, rhs, deadline=deadline):
-                notes.append(f"holds for {description} with {text}")
+                also = f" (so for one-hot {extra.tensor.name})" if extra.kind == "sum-to-one" else ""
+                notes.append(f"holds for {description} with {text}{also}")
                 break
 
     if len(record.steps) > 1 and len(terms) > 2:

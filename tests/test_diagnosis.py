@@ -32,14 +32,14 @@ def test_seed_equation_1_gets_the_squared_error_formula_and_the_models_where_it_
     claim = by_label(SEED, "1")
     assert claim.correct == (r"\frac{\partial L}{\partial w_{jk}} = h_{j} \sum_{k'} "
                              r"\left(1_{kk'} - o_{k}\right) \left(o_{k'} - t_{k'}\right) o_{k'}")
-    assert "holds for cross-entropy loss with Σ_k t_k = 1" in claim.diagnosis
+    assert "holds for cross-entropy loss with Σ_k t_k = 1 (so for one-hot t)" in claim.diagnosis
     assert "holds for an identity output" in claim.diagnosis
 
 
 @pytest.mark.parametrize("label", ["2", "3", "4"])
 def test_seed_equations_2_to_4_hold_for_cross_entropy(label):
     claim = by_label(SEED, label)
-    assert "holds for cross-entropy loss with Σ_k t_k = 1" in claim.diagnosis
+    assert "holds for cross-entropy loss with Σ_k t_k = 1 (so for one-hot t)" in claim.diagnosis
     assert claim.correct is not None
 
 
@@ -58,7 +58,7 @@ def test_softmax_jacobian_as_diagonal_gets_the_full_jacobian():
     claim = by_label(PLANTED / "softmax_diagonal.md", "d")
     assert claim.correct == (r"\frac{\partial L}{\partial a_{k}} = \sum_{k'} \left(1_{kk'} - o_{k}\right)"
                              r" \left(o_{k'} - t_{k'}\right) o_{k'}")
-    assert "holds for cross-entropy loss with Σ_k t_k = 1" not in claim.diagnosis
+    assert "holds for cross-entropy loss with Σ_k t_k = 1 (so for one-hot t)" not in claim.diagnosis
 
 
 def test_cross_entropy_gradient_without_sum_to_one_names_the_assumption():

@@ -33,7 +33,7 @@ def test_blog_as_written_has_equations_1_to_4_refuted_and_broken_fragments_locat
         labelled.setdefault(c["label"], c)
     for label in "1234":
         assert labelled[label]["verdict"] == "refuted"
-        assert "holds for cross-entropy loss with Σ_k t_k = 1" in labelled[label]["diagnosis"]
+        assert "holds for cross-entropy loss with Σ_k t_k = 1 (so for one-hot t)" in labelled[label]["diagnosis"]
     broken = [c for c in claims if c["verdict"] == "error" and c["message"].startswith(
         r"cannot parse '\frac {d?o_k}{d?a_i}'")]
     assert len(broken) == 1 and (broken[0]["line"], broken[0]["column"]) == (62, 11)
