@@ -336,6 +336,10 @@ def _tex_model(section: Section) -> str:
         assumed = [f"one-hot ${latex_math(a.tensor.latex)}$" if a.kind == "one-hot"
                    else f"${latex_math(a.describe())}$" for a in section.context.assumptions]
         lines.append("Assumptions: " + ", ".join(assumed) + ".")
+    if section.context is None:  # unreadable definitions may not be valid LaTeX either
+        lines.append(r"The derivation block has an error (below); its definitions as written:")
+        lines += [rf"\\ \texttt{{{latex_text(text.strip())}}}" for text, _span in section.source.defines]
+        return "\n".join(lines)
     rows = []
     for text, _span in section.source.defines:
         parts = split_equation(text)
@@ -428,7 +432,11 @@ def render_markdown(note: CheckedNote) -> str:
             for text, _span in section.source.defines:
                 parts = split_equation(text)
                 rows.append(text.strip() if parts is None else f"{parts[0].strip()} &= {parts[1].strip()}")
-            out += ["$$", r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}", "$$", ""]
+            if section.context is None:
+                out += ["The derivation block has an error (below); its definitions as written:", "",
+                        "```latex", *(text.strip() for text, _span in section.source.defines), "```", ""]
+            else:
+                out += ["$$", r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}", "$$", ""]
             drawing = layered(section.context) if section.context is not None else None
             if drawing is not None:
                 out += [mermaid(drawing), ""]

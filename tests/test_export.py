@@ -107,6 +107,8 @@ def test_markdown_export_has_math_marks_and_counterexamples(seed, capsys):
         assert "\\tag{" not in md and "% expect" not in md
     else:
         assert "#### ✓ (1) — verified" in md
+    if any(c.correct for c in check_file(seed).claims):
+        assert "- **Correct:**\n\n$$\n\\frac{\\partial L}{\\partial w_{jk}} = " in md
     if HAS_DERIVE:
         assert "## Derived gradients" in md
 
@@ -153,6 +155,30 @@ def test_notes_with_chinese_prose_and_specials_compile(tmp_path, capsys):
     text = subprocess.run(["pdftotext", str(tmp_path / "note.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "refuted" in text and "verified" in text and "error" in text
+
+
+BROKEN_BLOCK = r"""# Broken model
+
+```derivation
+indices: {j: J, k: K}
+define: |
+  a_k = \sum_j w_{jk} h_j}
+  L = \frac{1}{2 \sum_k (a_k - t_k)^2
+```
+
+$$\frac{\partial L}{\partial w_{jk}} = h_j (a_k - t_k) \tag{1}$$
+"""
+
+
+def test_broken_derivation_block_is_shown_as_text_not_math(tmp_path, capsys):
+    note = tmp_path / "broken.md"
+    note.write_text(BROKEN_BLOCK, encoding="utf-8")
+    tex = render_tex(check_note(note))
+    assert r"\texttt{a\_k = \textbackslash{}sum\_j w\_\{jk\} h\_j\}}" in tex
+    assert r"\begin{align*}" not in tex
+    if shutil.which("pdflatex"):
+        code, _, stderr = run_export(capsys, note, "-o", tmp_path / "broken.pdf")
+        assert code == 0, stderr
 
 
 @pytest.mark.parametrize("seed", ["backprop_seed.md"], indirect=True)
