@@ -87,9 +87,10 @@ def model_sizes(network: Network, dataset: Dataset, hidden: int) -> dict[str, in
         sizes[name] = size
     if hidden < 1:
         raise UsageError(f"--hidden must be positive, not {hidden}")
+    ordered = {}
     for name in network.index_ranges.values():
-        sizes.setdefault(name, hidden)
-    return sizes
+        ordered[name] = sizes.get(name, hidden)
+    return {**ordered, **sizes}
 
 
 def initial_parameters(network: Network, sizes: dict[str, int], seed: int, dtype: DType) -> dict[str, np.ndarray]:

@@ -1,0 +1,360 @@
+"""``gradproof train`` and ``gradproof gradcheck``: argparse glue and reports.
+
+The symbolic CLI registers these lazily and turns the typed errors they raise
+into one line and exit code 2. :func:`load_models` is the one place that asks
+``symbolic`` for a derivation file's networks and gradient formulas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from symbolic.errors import NotesError, UsageError
+from symbolic.tensors import Network, Tensor
+
+from .compile import CompiledNetwork, GradientFormula, compile_network
+from .datasets import DATASETS, SyntheticSizes, load_dataset
+from .finite_differences import (CHECK_MODES, TOLERANCES, FiniteDifferences, TensorCheck, check_gradient,
+                                 choose_mode, descent_rate)
+from .trainer import DEFAULTS, DTYPES, Trainer, TrainingSettings, initial_parameters, model_sizes, plot_history
+
+
+@dataclass(frozen=True)
+class GradcheckSettings:
+    """Defaults of ``gradproof gradcheck``: a small hidden layer so that every entry is differenced."""
+
+    data: str = "digits"
+    hidden: int = 16
+    batch: int = 32
+    seed: int = 0
+    mode: str = "auto"
+    dtype: str = "float64"
+
+
+GRADCHECK_DEFAULTS = GradcheckSettings()
+DESCENT_TOLERANCE = 1e-4  # |rate − 1| up to this: the formulas are the loss's gradient
+DESCENT_BATCH = 256
+
+
+@dataclass
+class Model:
+    """One trainable context of a derivation file and every parameter-gradient formula for it."""
+
+    path: str
+    number: int  # 1-based position of the derivation block
+    network: Network
+    formulas: list[GradientFormula] = field(default_factory=list)
+
+    def formulas_for(self, tensor: Tensor) -> list[GradientFormula]:
+        return [f for f in self.formulas if f.tensor == tensor]
+
+
+def load_models(path: str, *, derive: bool = True) -> list[Model]:
+    """The trainable contexts of ``path``: networks with an input, and their gradient formulas.
+
+    Claims are display chains ``∂L/∂θ = … = E`` about a parameter θ, without a
+    condition; E (the last right-hand side) is the formula, with the chain's
+    verdict. With ``derive``, the formula that ``symbolic`` derives for every
+    parameter is added with origin ``derived``.
+
+    Raises:
+        GradproofError: the file cannot be read.
+    """
+    from symbolic import api
+    from symbolic.check import Options
+    from symbolic.derive import derive_parameters, entry
+    from symbolic.resolve import Grad
+
+    document = api.load(path, Options(diagnose=False))
+    models = []
+    for number, context in enumerate(document.contexts, start=1):
+        network = context.network
+        if network.input is None or network.target is None or network.loss is None or not network.parameters:
+            continue
+        model = Model(str(path), number, network)
+        for chain in document.chains:
+            result = chain.result
+            if chain.context is not context or result is None or result.condition or len(chain.terms) < 2:
+                continue
+            head, formula = chain.terms[0], chain.terms[-1]
+            if not isinstance(head, Grad) or head.args[0] != network.loss.base or formula.has(Grad):
+                continue
+            tensor, indices = entry(network, head.args[1])
+            if tensor in network.parameters:
+                model.formulas.append(GradientFormula(tensor, indices, formula, "claim", result.label,
+                                                      result.verdict.value))
+        if derive:
+            for derived in derive_parameters(context):
+                tensor, indices = entry(network, derived.wrt)
+                model.formulas.append(GradientFormula(tensor, indices, derived.expr, "derived", None,
+                                                      derived.verdict.value))
+        models.append(model)
+    if not models:
+        raise NotesError(f"{path} has no trainable model: no derivation block with an input, a target, "
+                         "a loss and parameters", hint="declare e.g. z_j = \\sum_i w_{ij} x_i + b_j with x and t leaves")
+    return models
+
+
+def choose_formulas(model: Model, use_claims: bool) -> dict[Tensor, GradientFormula]:
+    """Per parameter: a claim that holds, else the derived formula; any claim with ``use_claims``.
+
+    Raises:
+        UsageError: a parameter has no formula at all.
+    """
+    chosen = {}
+    for tensor in model.network.parameters:
+        candidates = model.formulas_for(tensor)
+        claims = [f for f in candidates if f.origin == "claim" and (use_claims or f.verdict in ("proved", "verified"))]
+        derived = [f for f in candidates if f.origin == "derived"]
+        if claims or derived:
+            chosen[tensor] = (claims or derived)[0]
+        else:
+            raise UsageError(f"no gradient formula for {tensor}: no claim holds and none could be derived",
+                             hint="write its gradient as a claim, e.g. \\nabla b_j = …")
+    return chosen
+
+
+# ----- train ---------------------------------------------------------------------
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser, defaults, data: str) -> None:
+    parser.add_argument("file", metavar="FILE", help="a derivation note (Markdown)")
+    parser.add_argument("--data", default=data,
+                        metavar="|".join(DATASETS), help="data set (default %(default)s)")
+    parser.add_argument("--hidden", type=int, default=defaults.hidden, help="size of every hidden range (default %(default)s)")
+    parser.add_argument("--batch", type=int, default=defaults.batch, help="mini-batch size (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of data split, initial weights, order")
+    parser.add_argument("--dtype", default=defaults.dtype, metavar="|".join(DTYPES),
+                        help="floating type of the compiled code (default %(default)s)")
+    parser.add_argument("--context", type=int, default=None, metavar="N", help="use the N-th derivation block")
+    synthetic = SyntheticSizes()
+    parser.add_argument("--samples", type=int, default=synthetic.samples, help="synthetic data: samples N")
+    parser.add_argument("--features", type=int, default=synthetic.features, help="synthetic data: features I")
+    parser.add_argument("--classes", type=int, default=synthetic.classes, help="synthetic data: classes K")
+
+
+def add_train_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``gradproof train FILE``."""
+    _add_data_arguments(parser, DEFAULTS, "digits")
+    parser.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="passes over the data (default %(default)s)")
+    parser.add_argument("--lr", type=float, default=DEFAULTS.lr, help="learning rate (default %(default)s)")
+    parser.add_argument("--momentum", type=float, default=DEFAULTS.momentum, help="SGD momentum (default %(default)s)")
+    parser.add_argument("--plot", metavar="PNG", help="write train/test loss and accuracy curves")
+    parser.add_argument("--use-claims", action="store_true",
+                        help="train with the author's formulas even where they are refuted")
+    parser.add_argument("--show-code", action="store_true", help="print the generated numpy code")
+
+
+def _dataset(args):
+    synthetic = SyntheticSizes(args.samples, args.features, args.classes)
+    dtype = np.float32 if args.dtype == "float32" else np.float64
+    return load_dataset(args.data, seed=args.seed, synthetic=synthetic, dtype=dtype)
+
+
+def _pick(models: list[Model], number: int | None) -> list[Model]:
+    if number is None:
+        return models
+    picked = [m for m in models if m.number == number]
+    if not picked:
+        numbers = ", ".join(str(m.number) for m in models)
+        raise UsageError(f"derivation block {number} is not a trainable model", hint=f"trainable blocks: {numbers}")
+    return picked
+
+
+def run_train(args: argparse.Namespace) -> int:
+    """Train the file's model on a data set and report per epoch; 0 when training ran.
+
+    Raises:
+        GradproofError: unreadable file, unknown data set, sizes that do not fit, divergence.
+    """
+    out = sys.stdout
+    if args.dtype not in DTYPES:
+        raise UsageError(f"unknown dtype {args.dtype!r}", hint=f"use {' or '.join(DTYPES)}")
+    dataset = _dataset(args)  # fail on a bad --data before the slower symbolic work
+    model = _pick(load_models(args.file), args.context)[0]
+    formulas = choose_formulas(model, args.use_claims)
+    sizes = model_sizes(model.network, dataset, args.hidden)
+    compiled = compile_network(model.network, formulas, size_hints={**sizes, "batch": args.batch})
+    settings = TrainingSettings(epochs=args.epochs, lr=args.lr, batch=args.batch, momentum=args.momentum,
+                                hidden=args.hidden, seed=args.seed, dtype=args.dtype)
+    out.write(f"{model.path} (block {model.number}): {dataset.name}, {len(dataset.y_train)} train / "
+              f"{len(dataset.y_test)} test samples, sizes {_sizes_text(sizes)}, {args.dtype}\n")
+    out.write("gradients trained with:\n")
+    for tensor, formula in formulas.items():
+        out.write(f"  {_entry_text(model.network, formula):<10} {_origin_text(formula, args.use_claims)}\n")
+    if args.show_code:
+        out.write(compiled.source + "\n")
+    out.flush()
+
+    trainer = Trainer(compiled, dataset, settings)
+    rate = _descent_rate(compiled, trainer)
+    started = time.perf_counter()
+    history = trainer.fit()
+    seconds = time.perf_counter() - started
+    loss_name = model.network.loss.name
+    if history.records:
+        final = history.final
+        out.write(f"after {len(history.records)} epochs ({seconds:.2f} s): test accuracy {final.test_accuracy:.1%}, "
+                  f"test loss {final.test_loss:.4f} (start {history.initial_loss:.4f})\n")
+    if abs(rate - 1) <= DESCENT_TOLERANCE:
+        out.write(f"descent check: these formulas are the gradient of {loss_name} "
+                  f"(finite-difference slope / claimed slope = {rate:.6f})\n")
+    else:
+        out.write(f"descent check: along these formulas {loss_name} changes at {rate:.3f}× the rate they claim: "
+                  f"they are not the gradient of {loss_name}, so training does not descend {loss_name}\n")
+    if args.plot:
+        plot_history(history, args.plot, title=f"{model.path}: {dataset.name}")
+        out.write(f"plot: {args.plot}\n")
+    return 0
+
+
+def _descent_rate(compiled: CompiledNetwork, trainer: Trainer) -> float:
+    """Finite-difference slope of the loss along the formulas' gradient, over the claimed slope."""
+    network = compiled.network
+    parameters = {key: value.astype(np.float64) for key, value in trainer.parameters.items()}
+    data = {network.input.key: trainer.data.x_train[:DESCENT_BATCH].astype(np.float64),
+            network.target.key: trainer.data.t_train[:DESCENT_BATCH].astype(np.float64)}
+    values = compiled.forward(parameters, data, trainer.sizes)
+    gradients = compiled.gradients(parameters, data, trainer.sizes, values)
+    fd = FiniteDifferences(lambda p: compiled.mean_loss(p, data, trainer.sizes), parameters)
+    return descent_rate(fd, gradients)
+
+
+# ----- gradcheck -----------------------------------------------------------------
+
+
+def add_gradcheck_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``gradproof gradcheck FILE``."""
+    _add_data_arguments(parser, GRADCHECK_DEFAULTS, GRADCHECK_DEFAULTS.data)
+    parser.add_argument("--mode", default=GRADCHECK_DEFAULTS.mode, metavar="|".join(CHECK_MODES),
+                        help="every entry, one random direction per parameter, or by size (default %(default)s)")
+
+
+@dataclass
+class FormulaCheck:
+    formula: GradientFormula
+    check: TensorCheck
+
+    @property
+    def disagrees(self) -> bool:
+        symbolic = self.formula.verdict
+        if symbolic in ("proved", "verified"):
+            return not self.check.passed
+        return symbolic == "refuted" and self.check.passed
+
+
+def run_gradcheck(args: argparse.Namespace) -> int:
+    """Compare every gradient formula of the file with central finite differences.
+
+    Returns 0 when all pass and agree with their symbolic verdicts, 1 otherwise.
+
+    Raises:
+        GradproofError: unreadable file, unknown data set or mode, sizes that do not fit.
+    """
+    out = sys.stdout
+    if args.dtype not in DTYPES:
+        raise UsageError(f"unknown dtype {args.dtype!r}", hint=f"use {' or '.join(DTYPES)}")
+    if args.mode not in CHECK_MODES:
+        raise UsageError(f"unknown check mode {args.mode!r}", hint=f"use one of {', '.join(CHECK_MODES)}")
+    if args.batch < 1:
+        raise UsageError(f"--batch must be positive, not {args.batch}")
+    dataset = _dataset(args).astype(np.float64)
+    results: list[FormulaCheck] = []
+    for model in _pick(load_models(args.file), args.context):
+        results += _check_model(model, dataset, args, out)
+    failed = sum(not r.check.passed for r in results)
+    disagreements = [r for r in results if r.disagrees]
+    out.write(f"summary: {len(results) - failed} formula(s) pass, {failed} fail finite differences")
+    if disagreements:
+        out.write(f"; {len(disagreements)} DISAGREE with their symbolic verdict\n")
+        for r in disagreements:
+            out.write(f"  DISAGREEMENT: {r.formula.name}: symbolic {r.formula.verdict}, numeric "
+                      f"{'pass' if r.check.passed else 'fail'}\n")
+    else:
+        out.write("; numeric and symbolic verdicts agree\n")
+    return 1 if failed or disagreements else 0
+
+
+def _check_model(model: Model, dataset, args, out) -> list[FormulaCheck]:
+    network = model.network
+    sizes = model_sizes(network, dataset, args.hidden)
+    parameters = _check_point(network, sizes, args.seed)
+    rows = slice(0, args.batch)
+    data = {network.input.key: dataset.x_train[rows], network.target.key: dataset.t_train[rows]}
+    mode = choose_mode(args.mode, parameters)
+    compiled_loss = compile_network(network, {})
+    fd = FiniteDifferences(lambda p: compiled_loss.mean_loss(p, data, sizes), parameters)
+    tolerance = TOLERANCES[args.dtype]
+    entries = sum(p.size for p in parameters.values())
+    out.write(f"{model.path} (block {model.number}): {dataset.name}, {len(data[network.input.key])} samples, "
+              f"sizes {_sizes_text(sizes)}, {entries} parameters, {mode} check, "
+              f"gradients in {args.dtype} (atol {tolerance.atol:g}, rtol {tolerance.rtol:g})\n")
+    results = []
+    started = time.perf_counter()
+    for formula in model.formulas:
+        compiled = compile_network(network, {formula.tensor: formula}, size_hints=sizes)
+        cast = {key: value.astype(args.dtype) for key, value in parameters.items()}
+        cast_data = {key: value.astype(args.dtype) for key, value in data.items()}
+        values = compiled.forward(cast, cast_data, sizes)
+        analytic = compiled.gradients(cast, cast_data, sizes, values)[formula.tensor.key]
+        check = check_gradient(fd, formula.tensor.key, analytic, mode, seed=args.seed, tolerance=tolerance)
+        results.append(FormulaCheck(formula, check))
+        out.write(_check_line(network, formula, check) + "\n")
+    out.write(f"  ({fd.evaluations} loss evaluations, {time.perf_counter() - started:.2f} s)\n")
+    return results
+
+
+def _check_point(network: Network, sizes: dict[str, int], seed: int) -> dict[str, np.ndarray]:
+    """Random weights and biases: at zero biases some wrong formulas would agree by accident."""
+    parameters = initial_parameters(network, sizes, seed, "float64")
+    rng = np.random.default_rng(seed + 2)
+    for key, value in parameters.items():
+        if value.ndim < 2:
+            parameters[key] = rng.normal(0.0, 0.5, value.shape)
+    return parameters
+
+
+def _check_line(network: Network, formula: GradientFormula, check: TensorCheck) -> str:
+    origin = f"claim ({formula.label})" if formula.origin == "claim" and formula.label else formula.origin
+    status = "pass" if check.passed else "FAIL"
+    what = "‖formula − differences‖" if check.mode == "full" else "|slope error| along a random direction"
+    line = f"  {status}  {_entry_text(network, formula):<10} {origin:<12} {what} = {check.error:.2e} " \
+           f"(scale {check.scale:.2e})"
+    if check.worst is not None and not check.passed:
+        where = ", ".join(f"{index}={value + 1}" for index, value in zip(formula.indices, check.worst.index))
+        line += (f"; worst entry {where}: formula {check.worst.analytic:.6g}, "
+                 f"finite differences {check.worst.numeric:.6g}")
+        if check.localised:
+            line += f" ({check.localised})"
+    if formula.verdict:
+        agree = FormulaCheck(formula, check)
+        line += f"; symbolic: {formula.verdict}" + (" — DISAGREES" if agree.disagrees else "")
+    return line
+
+
+def _entry_text(network: Network, formula: GradientFormula) -> str:
+    tensor, loss = formula.tensor, network.loss.name
+    indices = "".join(str(i) for i in formula.indices)
+    return f"∂{loss}/∂{tensor.name}_{{{indices}}}" if indices else f"∂{loss}/∂{tensor.name}"
+
+
+def _origin_text(formula: GradientFormula, use_claims: bool) -> str:
+    if formula.origin == "claim":
+        label = f"claim ({formula.label})" if formula.label else "claim"
+        if formula.verdict in ("proved", "verified"):
+            return f"{label}, {formula.verdict}"
+        return f"{label}, {formula.verdict or 'unchecked'}: used because of --use-claims"
+    return f"derived ({formula.verdict or 'unchecked'}): no claim for it holds"
+
+
+def _sizes_text(sizes: dict[str, int]) -> str:
+    return " ".join(f"{name}={size}" for name, size in sizes.items())
+
+
+__all__ = ["add_train_arguments", "run_train", "add_gradcheck_arguments", "run_gradcheck", "load_models",
+           "choose_formulas", "Model"]
