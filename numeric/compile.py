@@ -206,6 +206,7 @@ class _Compiler:
 
     def source(self, function: str, arguments: str, results: Mapping[str, str]) -> str:
         data = self.network.input.key
+        self.lines = _live(self.lines, set(results.values()))
         body = "\n".join(self.lines)
         head = [f"def {function}({arguments}):"]
         if re.search(r"\b(B|inv_B)\b", body):
@@ -290,7 +291,10 @@ class _Compiler:
             common = found if common is None else common & found
         if not common:
             return None
-        return min(common, key=lambda f: (self._size(self.expression(f).labels), sympy.default_sort_key(f)))
+        def size(factor):
+            return self._size(tuple(_free_indices(factor)) + (BATCH,))
+
+        return min(common, key=lambda f: (size(f), sympy.default_sort_key(f)))
 
     def _is_batched(self, expr) -> bool:
         return any(tensor in self.batched for tensor in tensors_in(expr, self.network))
@@ -621,6 +625,27 @@ class _BatchMean(sympy.Function):
     """Marks the factor that carries the 1/B of a batch mean (see ``shared_linear_factor``)."""
 
     nargs = 1
+
+
+def _free_indices(expr) -> set:
+    if isinstance(expr, sympy.Indexed):
+        return {i for i in expr.indices if isinstance(i, sympy.Symbol)}
+    if isinstance(expr, sympy.KroneckerDelta):
+        return set(expr.args)
+    if isinstance(expr, sympy.Sum):
+        return _free_indices(expr.function) - {limit[0] for limit in expr.limits}
+    return set().union(*(_free_indices(arg) for arg in expr.args)) if expr.args else set()
+
+
+def _live(lines: list[str], needed: set[str]) -> list[str]:
+    """The lines that the results depend on (planning may have emitted others)."""
+    kept = []
+    for line in reversed(lines):
+        target, code = line.strip().split(" = ", 1)
+        if target in needed:
+            kept.append(line)
+            needed |= set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", code))
+    return kept[::-1]
 
 
 def _linear_factors(expr) -> list:
