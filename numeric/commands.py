@@ -191,7 +191,7 @@ def run_train(args: argparse.Namespace) -> int:
         out.write(compiled.source + "\n")
     out.flush()
 
-    trainer = Trainer(compiled, dataset, settings)
+    trainer = Trainer(compiled, dataset, settings, progress=sys.stderr)
     rate = _descent_rate(compiled, trainer)
     started = time.perf_counter()
     history = trainer.fit()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Literal, TextIO, get_args
@@ -108,10 +107,13 @@ def initial_parameters(network: Network, sizes: dict[str, int], seed: int, dtype
 
 
 class Trainer:
-    """Trains one compiled network on one data set; the parameters are updated in place."""
+    """Trains one compiled network on one data set; the parameters are updated in place.
+
+    ``progress`` receives one line per epoch (the CLI passes ``sys.stderr``).
+    """
 
     def __init__(self, compiled: CompiledNetwork, dataset: Dataset, settings: TrainingSettings,
-                 progress: TextIO | None = sys.stderr):
+                 progress: TextIO | None = None):
         if settings.dtype not in DTYPES:
             raise UsageError(f"unknown dtype {settings.dtype!r}", hint=f"use {' or '.join(DTYPES)}")
         if settings.batch < 1 or settings.epochs < 0 or not settings.lr > 0 or not 0 <= settings.momentum < 1:
