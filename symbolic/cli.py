@@ -112,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gradproof: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `gradproof check … | head`: the reader left early
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def collect_paths(paths: list[str]) -> list[Path]:

@@ -74,3 +74,7 @@ class ModelError(GradproofError):
 
 class UsageError(GradproofError):
     """A command was called with arguments that cannot work."""
+
+
+class ExportError(GradproofError):
+    """Annotated notes cannot be written (pdflatex missing or failing, a refused path)."""

@@ -70,7 +70,7 @@ class ClaimResult:
     condition: str | None = None
     seconds: float = 0.0
     diagnosis: list[str] = field(default_factory=list)
-    correct: str | None = None  # the correct right-hand side, LaTeX
+    correct: str | None = None  # the correct equation, LaTeX: derivative = correct right side
 
     @property
     def passes(self) -> bool:
