@@ -1,8 +1,9 @@
 """Read Markdown derivation notes into context blocks and chains of equalities.
 
-Text only: no LaTeX is parsed here. The reader finds ```derivation blocks and
-math blocks, splits each math block into chains ``E0 = E1 = ... = En`` at its
-top-level ``=`` signs and keeps the exact file position of every term. Removed
+Text only: no LaTeX is parsed here. The reader finds ```derivation blocks (their
+YAML is validated by :mod:`symbolic.derivation_block`) and math blocks, splits
+each math block into chains ``E0 = E1 = ... = En`` at its top-level ``=``
+signs and keeps the exact file position of every term. Removed
 pieces (``&``, ``\\\\``, comments, ``\\tag``) are replaced by spaces rather than
 cut out, so ``term.span.shifted(term.text[:k])`` is the file position of
 character ``k`` of a term.
@@ -15,10 +16,12 @@ import os
 import re
 from dataclasses import dataclass
 
-import yaml
-
+from .derivation_block import CONTEXT_KEYS, VERDICT_HINT, DerivationBlock
 from .errors import NotesError, Span
 from .verdicts import Verdict
+
+__all__ = ["CONTEXT_KEYS", "MAX_BYTES", "ChainSource", "ContextSource", "Note", "Problem", "Term",
+           "parse_note", "read_note"]
 
 MAX_BYTES = 8 * 1024 * 1024
 
@@ -31,7 +34,6 @@ DISPLAY_ENVIRONMENTS = {
 }
 # Environments inside a math block whose \begin and \end are dropped (the rest keep their & and \\).
 INNER_ENVIRONMENTS = {**DISPLAY_ENVIRONMENTS, "alignedat": True, "split": False}
-CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target")
 # Spacing that may end a term or lead to a label, longest first so \qquad is not read as \quad.
 SPACING_COMMANDS = ("\\qquad", "\\quad", "\\hfill", "\\,", "\\;", "\\:", "\\!")
 DOT_COMMANDS = ("\\cdots", "\\ldots", "\\dots")
@@ -73,16 +75,6 @@ CONDITION_FORMS = (  # (pattern, needs a comma or spacing before it)
 )
 COMPARISON_RE = re.compile(_CMP)
 NOT_EQUAL = "\\neq"  # \ne and \not= are written as \neq in normalised conditions
-LETTER_RE = re.compile(r"[A-Za-z]")
-SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-COMMENT_RE = re.compile(r"(?<!\\)%.*")
-# libyaml is ten times faster than pure-Python YAML; both give the same nodes and marks.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-YAML_HINT = "check indentation and quoting; write LaTeX in a block string (define: |) or single quotes"
-KEYS_HINT = f"use the keys {', '.join(CONTEXT_KEYS)}"
-INDICES_HINT = "write indices: {i: I, j: J}, one ASCII letter mapped to a size name"
-DEFINE_HINT = "write define: | followed by one definition per line, or a list of strings"
-VERDICT_HINT = "use one of: " + ", ".join(verdict.value for verdict in Verdict)
 
 
 @dataclass
@@ -257,120 +249,12 @@ class _Reader:
         if close is None:
             self._problem(fence, "the derivation block is not closed", "end it with a line of ```")
             return
-        block = _ContextBlock(self.text[start:close.start()], Span(self.path, self._span(start).line, 1))
+        block = DerivationBlock(self.text[start:close.start()], Span(self.path, self._span(start).line, 1))
         block.read()
         self.found += [(start + offset, Problem(error)) for offset, error in block.problems]
         if not block.problems:
             end_line = self._span(close.start()).line
             self.found.append((fence, ContextSource(block.origin, block.data, block.defines, end_line)))
-
-
-class _ContextBlock:
-    """The YAML of one derivation block, validated key by key."""
-
-    def __init__(self, body: str, origin: Span):
-        self.body, self.origin, self.lines = body, origin, body.split("\n")
-        self.problems: list[tuple[int, NotesError]] = []
-        self.data: dict = {}
-        self.defines: list[tuple[str, Span]] = []
-
-    def _fail(self, mark, message: str, hint: str) -> None:
-        span = Span(self.origin.path, self.origin.line + mark.line, mark.column + 1) if mark else self.origin
-        self.problems.append((mark.index if mark else 0, NotesError(message, span, hint)))
-
-    def read(self) -> None:
-        loader = YAML_LOADER(self.body)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        except yaml.MarkedYAMLError as error:
-            self._fail(error.problem_mark or error.context_mark,
-                       f"invalid YAML in derivation block: {error.problem or error.context}", YAML_HINT)
-            return
-        except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
-            self._fail(None, f"invalid YAML in derivation block: {error}", YAML_HINT)
-            return
-        finally:
-            loader.dispose()
-        if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
-            what = "is empty" if node is None else "is not a YAML mapping"
-            self._fail(node and node.start_mark, f"the derivation block {what}", KEYS_HINT)
-            return
-        for key_node, value_node in node.value:
-            key, mark = getattr(key_node, "value", None), key_node.start_mark
-            if not isinstance(key, str) or key not in CONTEXT_KEYS:
-                self._fail(mark, f"unknown key {key!r} in derivation block", KEYS_HINT)
-            elif key in self.data:
-                self._fail(mark, f"key {key!r} appears twice", "keep one of them")
-            else:
-                check = getattr(self, "_" + key, None) or self._string
-                self.data[key] = check(key, data.get(key), value_node)
-        self.data.setdefault("loss", "L")
-        self.data.setdefault("assume", [])
-        self.data.setdefault("expect", {})
-
-    def _string(self, key: str, value, node):
-        if not isinstance(value, str) or not value.strip():
-            self._fail(node.start_mark, f"{key} must be a non-empty string", f"write {key}: followed by text")
-        return value.strip() if isinstance(value, str) else value
-
-    def _indices(self, key: str, value, node):
-        if not isinstance(node, yaml.MappingNode):
-            self._fail(node.start_mark, "indices must map index letters to size names", INDICES_HINT)
-            return value
-        indices = {}
-        for letter, size in node.value:
-            name = getattr(letter, "value", None)
-            if not isinstance(name, str) or not LETTER_RE.fullmatch(name):
-                self._fail(letter.start_mark, f"index {name!r} is not one ASCII letter", INDICES_HINT)
-            elif not isinstance(size, yaml.ScalarNode) or not SIZE_RE.fullmatch(size.value):
-                self._fail(size.start_mark, f"the size of index {name} is not a name", INDICES_HINT)
-            elif name in indices:
-                self._fail(letter.start_mark, f"index {name} is declared twice", INDICES_HINT)
-            else:
-                indices[name] = size.value
-        return indices
-
-    def _define(self, key: str, value, node):
-        for item in node.value if isinstance(node, yaml.SequenceNode) else [node]:
-            if not (isinstance(item, yaml.ScalarNode) and item.tag == "tag:yaml.org,2002:str"):
-                self._fail(item.start_mark, "define must be text, one definition per line", DEFINE_HINT)
-            elif item.style in ("|", ">"):
-                # A block string: each definition is read from its own source line.
-                last = item.end_mark.line + (1 if item.end_mark.column else 0)
-                for number in range(item.start_mark.line + 1, min(last, len(self.lines))):
-                    self._add_define(self.lines[number], number, 0)
-            else:
-                column = item.start_mark.column + (1 if item.style in ("'", '"') else 0)
-                for line in item.value.split("\n"):
-                    self._add_define(line.lstrip(), item.start_mark.line, column)
-        return value
-
-    def _add_define(self, line: str, number: int, column: int) -> None:
-        code = COMMENT_RE.sub("", line)
-        if code.strip():
-            column += len(code) - len(code.lstrip())
-            self.defines.append((code.strip(), Span(self.origin.path, self.origin.line + number, column + 1)))
-
-    def _assume(self, key: str, value, node):
-        items = value if isinstance(value, list) else [value]
-        if not all(isinstance(item, str) and item.strip() for item in items):
-            self._fail(node.start_mark, "assume must be a string or a list of strings",
-                       "write assume: [one-hot t] or assume: \\sum_k t_k = 1")
-        return [item.strip() for item in items if isinstance(item, str)]
-
-    def _expect(self, key: str, value, node):
-        if not isinstance(node, yaml.MappingNode):
-            self._fail(node.start_mark, "expect must map claim labels to verdicts", f'write expect: {{"1": refuted}}')
-            return value
-        expect = {}
-        for label, verdict in node.value:
-            try:
-                expect[label.value] = Verdict.parse(verdict.value)
-            except (ValueError, TypeError, AttributeError):
-                self._fail(verdict.start_mark, f"expect: {getattr(verdict, 'value', '?')!r} for claim "
-                           f"{getattr(label, 'value', '?')!r} is not a verdict", VERDICT_HINT)
-        return expect
 
 
 class _MathBlock:
@@ -547,3 +431,4 @@ def _strip_end(text: str, start: int, end: int) -> int:
             end -= 1
         else:
             return end
+
