@@ -30,6 +30,9 @@ import sympy
 from symbolic.errors import ModelError
 from symbolic.tensors import Network, Tensor, tensors_in
 
+from .rewrite import (BatchMean, collapse_deltas, difference_of_squares, flatten_sum, free_indices, function_name,
+                      linear_factors, occurrences, rename_bound, softmax_parts)
+
 Origin = Literal["claim", "derived"]
 
 
@@ -143,7 +146,7 @@ def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula]
     shared = gradient_compiler.shared_linear_factor([f.expr for f in formulas.values()])
     results = {}
     for tensor, formula in formulas.items():
-        expr = formula.expr.xreplace({shared: _BatchMean(shared)}) if shared is not None else formula.expr
+        expr = formula.expr.xreplace({shared: BatchMean(shared)}) if shared is not None else formula.expr
         results[tensor.key] = gradient_compiler.gradient(formula, expr)
     gradient_source = gradient_compiler.source("gradients", "P, D, S, V", results)
 
@@ -273,7 +276,7 @@ class _Compiler:
 
     def gradient(self, formula: GradientFormula, expr) -> str:
         self.preferred = tuple(formula.indices)
-        value = self._batch_mean(expr, None if expr.has(_BatchMean) else "inv_B")
+        value = self._batch_mean(expr, None if expr.has(BatchMean) else "inv_B")
         return self.let(self._shaped(value, tuple(formula.indices), formula.indices),
                         f"grad_{_variable_name(formula.tensor)}")
 
@@ -286,13 +289,13 @@ class _Compiler:
         """
         common = None
         for expr in formulas:
-            found = {factor for factor in _linear_factors(expr)
-                     if self._is_batched(factor) and _occurrences(expr, factor) == 1}
+            found = {factor for factor in linear_factors(expr)
+                     if self._is_batched(factor) and occurrences(expr, factor) == 1}
             common = found if common is None else common & found
         if not common:
             return None
         def size(factor):
-            return self._size(tuple(_free_indices(factor)) + (BATCH,))
+            return self._size(tuple(free_indices(factor)) + (BATCH,))
 
         return min(common, key=lambda f: (size(f), sympy.default_sort_key(f)))
 
@@ -329,11 +332,11 @@ class _Compiler:
         if isinstance(expr, sympy.Pow):
             return self._power(expr)
         if isinstance(expr, sympy.Sum):
-            body, summed = _flatten_sum(expr)
+            body, summed = flatten_sum(expr)
             for symbol, lower, upper in summed:
                 self._check_limits(symbol, lower, upper)
             return self.product(sympy.Mul.make_args(body), tuple(s for s, _, _ in summed))
-        if isinstance(expr, _BatchMean):
+        if isinstance(expr, BatchMean):
             value = self.expression(expr.args[0])
             return _Array(self.let(f"inv_B * {value.code}"), value.labels)
         if isinstance(expr, sympy.Function) and len(expr.args) == 1:
@@ -402,17 +405,17 @@ class _Compiler:
 
     def _log(self, argument) -> _Array | None:
         """log e^u = u; log of a softmax is a stable log-softmax; None when neither."""
-        if _function_name(argument) == "exp":
+        if function_name(argument) == "exp":
             return self.expression(argument.args[0])
         if isinstance(argument, sympy.Indexed):
             tensor = self.network.tensors.get(str(argument.base))
             definition = self.network.definition_of(tensor) if tensor else None
             if definition is None or tensor in (self.network.input, self.network.target):
                 return None
-            body = _rename_bound(definition.expr).xreplace(dict(zip(definition.indices, argument.indices)))
+            body = rename_bound(definition.expr).xreplace(dict(zip(definition.indices, argument.indices)))
             argument = body
         if isinstance(argument, sympy.Mul):
-            found = _softmax_parts(argument.args, self._range)
+            found = softmax_parts(argument.args, self._range)
             if found and not found[2]:
                 exponent, axis_label, _ = found
                 parts = self._softmax(exponent, axis_label)
@@ -457,15 +460,15 @@ class _Compiler:
                 coefficient *= factor
             else:
                 symbolic.append(factor)
-        symbolic, summed = _collapse_deltas(symbolic, summed)
-        symbolic = _difference_of_squares(symbolic)
-        found = _softmax_parts(symbolic, self._range)
+        symbolic, summed = collapse_deltas(symbolic, summed)
+        symbolic = difference_of_squares(symbolic)
+        found = softmax_parts(symbolic, self._range)
         arrays = []
         while found:
             exponent, axis_label, symbolic = found
             parts = self._softmax(exponent, axis_label)
             arrays.append(_Array(self.let(f"{parts['exps']} / {parts['total']}"), parts["labels"]))
-            found = _softmax_parts(symbolic, self._range)
+            found = softmax_parts(symbolic, self._range)
         arrays += [self._delta(f) if isinstance(f, sympy.KroneckerDelta) else self.expression(f)
                    for f in symbolic]
 
@@ -621,22 +624,6 @@ class _Compiler:
         return total
 
 
-class _BatchMean(sympy.Function):
-    """Marks the factor that carries the 1/B of a batch mean (see ``shared_linear_factor``)."""
-
-    nargs = 1
-
-
-def _free_indices(expr) -> set:
-    if isinstance(expr, sympy.Indexed):
-        return {i for i in expr.indices if isinstance(i, sympy.Symbol)}
-    if isinstance(expr, sympy.KroneckerDelta):
-        return set(expr.args)
-    if isinstance(expr, sympy.Sum):
-        return _free_indices(expr.function) - {limit[0] for limit in expr.limits}
-    return set().union(*(_free_indices(arg) for arg in expr.args)) if expr.args else set()
-
-
 def _live(lines: list[str], needed: set[str]) -> list[str]:
     """The lines that the results depend on (planning may have emitted others)."""
     kept = []
@@ -646,114 +633,6 @@ def _live(lines: list[str], needed: set[str]) -> list[str]:
             kept.append(line)
             needed |= set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", code))
     return kept[::-1]
-
-
-def _linear_factors(expr) -> list:
-    """``expr`` and the subexpressions it is linear in through products and sums."""
-    found = [expr]
-    if isinstance(expr, sympy.Mul):
-        for factor in expr.args:
-            if not factor.is_Number:
-                found += _linear_factors(factor)
-    elif isinstance(expr, sympy.Sum):
-        found += _linear_factors(expr.function)
-    return found
-
-
-def _occurrences(expr, part) -> int:
-    return sum(1 for node in sympy.preorder_traversal(expr) if node == part)
-
-
-def _softmax_parts(factors, range_of):
-    """Find ``e^u`` and ``(Σ_{k'} e^{u'})^{-1}`` among ``factors`` with u' = u at k'.
-
-    Returns (u, the softmax axis label, the remaining factors) or None.
-    """
-    factors = list(factors)
-    for p, denominator in enumerate(factors):
-        if not (isinstance(denominator, sympy.Pow) and denominator.exp == -1
-                and isinstance(denominator.base, sympy.Sum)):
-            continue
-        body, limits = _flatten_sum(denominator.base)
-        if len(limits) != 1 or _function_name(body) != "exp":
-            continue
-        dummy = limits[0][0]
-        for q, numerator in enumerate(factors):
-            if q == p or _function_name(numerator) != "exp":
-                continue
-            exponent = numerator.args[0]
-            for label in exponent.free_symbols:
-                if (isinstance(label, sympy.Symbol) and label.is_integer and not label.is_positive
-                        and range_of(label) == range_of(dummy)
-                        and body.args[0].xreplace({dummy: label}) == exponent):
-                    rest = [f for n, f in enumerate(factors) if n not in (p, q)]
-                    return exponent, label, rest
-    return None
-
-
-def _difference_of_squares(factors: list) -> list:
-    """(1 + u)(1 − u) → 1 − u²: one array operation fewer (the tanh derivative)."""
-    for p, first in enumerate(factors):
-        for q, second in enumerate(factors):
-            if p < q and isinstance(first, sympy.Add) and isinstance(second, sympy.Add) and first + second == 2:
-                rest = [f for n, f in enumerate(factors) if n not in (p, q)]
-                return _difference_of_squares(rest + [1 - (first - 1) ** 2])
-    return factors
-
-
-def _collapse_deltas(factors: list, summed: set):
-    """Under Σ_a, δ_{ab} f(a) = f(b): substitute instead of building an identity matrix."""
-    changed = True
-    while changed:
-        changed = False
-        for n, factor in enumerate(factors):
-            if not isinstance(factor, sympy.KroneckerDelta):
-                continue
-            first, second = factor.args
-            for gone, kept in ((first, second), (second, first)):
-                if gone in summed and gone != kept and isinstance(kept, sympy.Symbol):
-                    rest = factors[:n] + factors[n + 1:]
-                    if any(kept in _bound(f) for f in rest):
-                        continue
-                    factors = [f.xreplace({gone: kept}) for f in rest]
-                    summed = summed - {gone}
-                    changed = True
-                    break
-            if changed:
-                break
-    return factors, summed
-
-
-def _bound(expr) -> set:
-    return {limit[0] for s in expr.atoms(sympy.Sum) for limit in s.limits}
-
-
-def _flatten_sum(expr):
-    limits = []
-    while isinstance(expr, sympy.Sum):
-        limits.extend(expr.limits)
-        expr = expr.function
-    return expr, limits
-
-
-def _rename_bound(expr):
-    """``expr`` with every summation index replaced by a fresh dummy of the same name."""
-    def rename(node):
-        if isinstance(node, sympy.Sum):
-            mapping = {limit[0]: sympy.Dummy(limit[0].name, integer=True) for limit in node.limits}
-            body = rename(node.function).xreplace(mapping)
-            limits = [(mapping[s], lo, hi) for s, lo, hi in node.limits]
-            return sympy.Sum(body, *limits)
-        if node.args:
-            return node.func(*(rename(arg) for arg in node.args))
-        return node
-    return rename(expr)
-
-
-def _function_name(expr) -> str | None:
-    if isinstance(expr, sympy.Function) and len(expr.args) == 1:
-        return getattr(type(expr), "name", None) or type(expr).__name__.lower()
-    return None
 
 
 def _union(label_tuples) -> tuple:
