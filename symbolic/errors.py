@@ -77,4 +77,4 @@ class UsageError(GradproofError):
 
 
 class ExportError(GradproofError):
-    """Annotated notes cannot be written (pdflatex missing or failing, a refused path)."""
+    """Annotated notes cannot be produced (pdflatex failing or too slow)."""

@@ -14,7 +14,7 @@ import pytest
 from symbolic import export as export_module
 from symbolic.check import check_file
 from symbolic.cli import main
-from symbolic.errors import GradproofError
+from symbolic.errors import ExportError
 from symbolic.export import check_note, compile_pdf, latex_math, latex_prose, latex_text, render_tex
 from symbolic.tikz import layered
 from symbolic.verdicts import Verdict
@@ -239,7 +239,7 @@ def test_missing_pdflatex_is_a_clear_error(seed, capsys, monkeypatch):
 @needs_pdflatex
 def test_pdflatex_failure_shows_the_first_latex_error():
     broken = "\\documentclass{article}\n\\begin{document}\n\\undefinedmacro\n\\end{document}\n"
-    with pytest.raises(GradproofError) as caught:
+    with pytest.raises(ExportError) as caught:
         compile_pdf(broken)
     assert caught.value.one_line().startswith(
         "error: pdflatex failed: Undefined control sequence. (l.3 \\undefinedmacro)")
