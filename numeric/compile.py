@@ -294,6 +294,7 @@ class _Compiler:
             common = found if common is None else common & found
         if not common:
             return None
+
         def size(factor):
             return self._size(tuple(free_indices(factor)) + (BATCH,))
 

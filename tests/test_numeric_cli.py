@@ -38,6 +38,12 @@ def test_gradcheck_directional_mode_on_the_digits_network(capsys):
     assert "(every entry differenced)" in out
 
 
+def test_gradcheck_of_float32_gradients_uses_the_float32_tolerance(capsys):
+    assert main(["gradcheck", CROSS_ENTROPY, "--dtype", "float32", "--data", "iris", "--hidden", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "gradients in float32 (atol 0.0001, rtol 0.001)" in out and "FAIL" not in out
+
+
 def test_train_cross_entropy_reports_formulas_and_descent(capsys, tmp_path):
     plot = tmp_path / "loss.png"
     assert main(["train", CROSS_ENTROPY, "--epochs", "3", "--plot", str(plot)]) == 0
