@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,20 @@ def test_large_file_is_handled(tmp_path, capsys):
     path = write(tmp_path, "big.md", big + "$$\\nabla w_{jk} = h_j (o_k - t_k)$$\n")
     assert path.stat().st_size > 1_000_000
     assert main(["check", str(path)]) == 0
+
+
+def test_one_megabyte_of_garbage_is_one_located_line(tmp_path):
+    import random
+
+    rng = random.Random(5)
+    alphabet = "abc{}$\\_^=+-()[]%#`~ \n0123456789αβ€"
+    path = write(tmp_path, "garbage.md", "".join(rng.choice(alphabet) for _ in range(1_000_000)))
+    proc = subprocess.run([sys.executable, "-m", "symbolic.cli", "check", str(path)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    errors = [line for line in proc.stdout.splitlines() if line.startswith(f"{path}:")]
+    assert errors and all(re.match(rf"{re.escape(str(path))}:\d+:\d+", e) for e in errors)
 
 
 def test_missing_file_is_an_error_record(tmp_path, capsys):

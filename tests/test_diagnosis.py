@@ -67,7 +67,15 @@ def test_cross_entropy_gradient_without_sum_to_one_names_the_assumption():
     assert claim.correct == r"\frac{\partial L}{\partial b_{k}} = o_{k} \sum_{k'} t_{k'} - t_{k}"
 
 
-def test_mse_gradient_with_softmax_output_holds_for_identity_output():
+def test_mse_gradient_with_a_softmax_output_holds_for_an_identity_output():
+    claim = by_label(SEED, "2")  # ∇b_k = o_k - t_k under squared error and softmax
+    assert claim.verdict == Verdict.REFUTED
+    assert "holds for an identity output" in claim.diagnosis
+    assert claim.correct == (r"\frac{\partial L}{\partial b_{k}} = \sum_{k'} \left(1_{kk'} - o_{k}\right)"
+                             r" \left(o_{k'} - t_{k'}\right) o_{k'}")
+
+
+def test_diagonal_softmax_jacobian_is_the_sigmoid_one():
     claim = by_label(PLANTED / "softmax_diagonal.md", "d")
     assert claim.verdict == Verdict.REFUTED
     assert "holds for a sigmoid output" in claim.diagnosis
