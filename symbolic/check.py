@@ -9,7 +9,7 @@ from pathlib import Path
 import sympy
 
 from .arithmetic import check_arithmetic, rebracket
-from .context import Context, build_context
+from .context import Context, build_context, lhs_tensor
 from .errors import GradproofError, LatexError, NotationError, NotesError, Span
 from .latex import parse_latex
 from .notes import ChainSource, ContextSource, Note, Problem, Term, read_note
@@ -233,8 +233,6 @@ class NoteChecker:
             return None
         if mention.name == "delta" and len(mention.tokens) == 2:
             return None
-        from .context import lhs_tensor
-
         tensor, idx = lhs_tensor(terms[0].text, terms[0].span, network)
         expr = self._parse(terms[1])
         network.tensors[tensor.key] = tensor

@@ -43,10 +43,8 @@ class NotationLatexPrinter(LatexPrinter):
         return str(expr) if "'" in str(expr) else super()._print_Symbol(expr)
 
     def _print_KroneckerDelta(self, expr, exp=None):
-        head = "1"
-        if self.network is not None and any(t.name == "delta" for t in self.network.tensors.values()):
-            head = "1"
-        text = f"{head}_{{{_indices(expr.args)}}}"
+        # 1_{ki}, never \delta_{ki}: notes often name an error signal \delta_k
+        text = f"1_{{{_indices(expr.args)}}}"
         return f"{text}^{{{exp}}}" if exp else text
 
     def _print_Sum(self, expr):
