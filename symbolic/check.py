@@ -13,7 +13,7 @@ from .context import Context, build_context, lhs_tensor
 from .errors import GradproofError, LatexError, NotationError, NotesError, Span
 from .latex import parse_latex
 from .notes import ChainSource, ContextSource, Note, Problem, Term, read_note
-from .resolve import Grad, Resolver, split_symbol
+from .resolve import Grad, Resolver, free_indices, split_symbol
 from .results import ClaimResult, FileReport, StepResult, chain_verdict
 from .settings import DEFAULT_TIMEOUT
 from .tensors import Definition
@@ -205,6 +205,13 @@ class NoteChecker:
             return None
         parsed = [self._parse(t) for t in terms]
         condition = parse_condition(chain.condition, self.context.network, chain.condition_span or span)
+        chain_free = set().union(*(free_indices(t) for t in parsed))
+        stray = condition.letters() - chain_free
+        if stray:
+            raise NotationError(f"the condition mentions {', '.join(sorted(map(str, stray)))}, "
+                                "which is not a free index of this claim",
+                                chain.condition_span or span,
+                                "conditions restrict the free indices of the claim")
         deadline = time.monotonic() + self.options.timeout
         steps = []
         for k in range(len(terms) - 1):

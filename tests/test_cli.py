@@ -154,3 +154,15 @@ def test_time_limit_makes_a_claim_undecided_with_exit_3(tmp_path, capsys):
     claim = json.loads(capsys.readouterr().out)["files"][0]["claims"][0]
     assert claim["verdict"] == "undecided"
     assert claim["message"] == "time limit reached before every case was checked"
+
+
+def test_chain_condition_applies_to_the_steps_that_have_its_indices(tmp_path, capsys):
+    note = write(tmp_path, "c.md", "```derivation\nindices: {i: K, j: K, k: K}\ndefine: |\n"
+                 "  o_j = \\frac{e^{a_j}}{\\sum_k e^{a_k}}\n```\n\n"
+                 "$$\\frac{\\partial o_j}{\\partial a_i} = o_j (1 - o_j) = o_j - o_j^2 \\quad (i = j)$$\n\n"
+                 "$$\\frac{\\partial o_j}{\\partial a_i} = o_j (1 - o_j) \\quad (k = j) \\tag{bad}$$\n")
+    assert main(["check", str(note)]) == 2
+    out = capsys.readouterr().out
+    assert "c.md:7:3 ✓ verified" in out
+    assert "c.md:9:60 (bad) ! error" in out
+    assert "the condition mentions k, which is not a free index of this claim" in out
