@@ -48,10 +48,12 @@ class Derived:
 class Deriver:
     """Index-notation differentiation over one network."""
 
-    def __init__(self, network: Network, assumptions=()):
+    def __init__(self, network: Network, assumptions=(), simplify: bool = True):
         self.network = network
         self.definitions = {d.tensor: d for d in network.definitions}
         self.assumptions = list(assumptions)
+        self.simplify = simplify  # False: skip the search for a readable form (proofs)
+        self._gradients: dict = {}
 
     # -- local derivatives ----------------------------------------------------------
     def d(self, expr, wrt_tensor: Tensor, wrt_idx: tuple) -> sympy.Expr:
@@ -87,8 +89,12 @@ class Deriver:
     # -- adjoints --------------------------------------------------------------------
     def gradient(self, of: Tensor, of_idx: tuple, wrt: Tensor, wrt_idx: tuple) -> sympy.Expr:
         """∂ of[of_idx] / ∂ wrt[wrt_idx], in the network's own names."""
-        taken = set(wrt_idx) | set(of_idx)
-        return self.tidy(self._adjoint(of, of_idx, wrt, wrt_idx, taken), set(wrt_idx) | set(of_idx))
+        key = (of, of_idx, wrt, wrt_idx)
+        if key not in self._gradients:
+            free = set(wrt_idx) | set(of_idx)
+            result = self._adjoint(of, of_idx, wrt, wrt_idx, set(free))
+            self._gradients[key] = self.tidy(result, free) if self.simplify else result
+        return self._gradients[key]
 
     def _adjoint(self, of, of_idx, target, t_idx, taken) -> sympy.Expr:
         if target == of:
@@ -104,7 +110,8 @@ class Deriver:
             if local == 0:
                 continue
             upstream = self._adjoint(of, of_idx, consumer.tensor, c_idx, taken | set(c_idx))
-            upstream = self.tidy(upstream, set(of_idx) | set(c_idx) | set(t_idx), rename=False)
+            if self.simplify:
+                upstream = self.tidy(upstream, set(of_idx) | set(c_idx) | set(t_idx), rename=False)
             term = upstream * local
             if c_idx:
                 term = sympy.Sum(term, *[(i, 0, self.size(i) - 1) for i in c_idx])

@@ -163,6 +163,6 @@ def test_chain_condition_applies_to_the_steps_that_have_its_indices(tmp_path, ca
                  "$$\\frac{\\partial o_j}{\\partial a_i} = o_j (1 - o_j) \\quad (k = j) \\tag{bad}$$\n")
     assert main(["check", str(note)]) == 2
     out = capsys.readouterr().out
-    assert "c.md:7:3 ✓ verified" in out
+    assert "c.md:7:3 ✓ proved" in out
     assert "c.md:9:60 (bad) ! error" in out
     assert "the condition mentions k, which is not a free index of this claim" in out

@@ -106,7 +106,7 @@ def test_markdown_export_has_math_marks_and_counterexamples(seed, capsys):
         assert "Counterexample at $`I = 2,\\ J = 3,\\ K = 4" in md
         assert "\\tag{" not in md and "% expect" not in md
     else:
-        assert "#### ✓ (1) — verified" in md
+        assert "#### ✓ (1) — proved" in md
     if any(c.correct for c in check_file(seed).claims):
         assert "- **Correct:**\n\n$$\n\\frac{\\partial L}{\\partial w_{jk}} = " in md
     if HAS_DERIVE:

@@ -56,8 +56,8 @@ A broken fragment $\frac{1}{$ and the run goes on: $\nabla a_k = o_k - t_k$.
 def test_inline_math_is_checked_only_with_the_option():
     assert [c for c in check_text(INLINE_NOTE).claims] == []
     claims = check_text(INLINE_NOTE, options=Options(inline=True)).claims
-    assert [c.verdict for c in claims] == [Verdict.VERIFIED, Verdict.REFUTED, Verdict.ERROR,
-                                           Verdict.VERIFIED]
+    assert [c.verdict for c in claims] == [Verdict.PROVED, Verdict.REFUTED, Verdict.ERROR,
+                                           Verdict.PROVED]
     assert (claims[2].line, claims[2].column) == (10, 28)  # the unclosed brace
 
 

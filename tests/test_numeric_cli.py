@@ -48,7 +48,7 @@ def test_train_cross_entropy_reports_formulas_and_descent(capsys, tmp_path):
     plot = tmp_path / "loss.png"
     assert main(["train", CROSS_ENTROPY, "--epochs", "3", "--plot", str(plot)]) == 0
     captured = capsys.readouterr()
-    assert "claim (1), verified" in captured.out
+    assert "claim (1), proved" in captured.out
     assert "these formulas are the gradient of L" in captured.out
     assert "epoch 3/3" in captured.err
     assert plot.read_bytes()[:4] == b"\x89PNG"

@@ -83,7 +83,7 @@ def test_expectation_that_does_not_hold_fails(pytester, notes):
     notes("planted.md", RIGHT.replace("$$\n", "\n% expect: refuted\n$$\n"))
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["notes/planted.md:10:3: claim (right) is verified (expected refuted)"])
+    result.stdout.fnmatch_lines(["notes/planted.md:10:3: claim (right) is proved (expected refuted)"])
 
 
 def test_k_selects_claims_by_label(pytester, notes):

@@ -69,7 +69,7 @@ def gemm_peak(dtype, n: int = 4096, repeats: int = 5) -> float:
 def hand_written_epoch(params, x, t, y, batch, rng):
     """The reference: backprop written by hand for this network, with the trainer's update."""
     W1, b1, W2, b2 = params["w[I,J]"], params["b[J]"], params["w[J,K]"], params["b[K]"]
-    velocity = params["_velocity"]
+    velocity, steps = params["_velocity"], params["_step"]
     order = rng.permutation(len(y))
     total, correct = 0.0, 0
     for start in range(0, len(y), batch):
@@ -87,10 +87,11 @@ def hand_written_epoch(params, x, t, y, batch, rng):
         d_a = (o - tb) * (1.0 / len(rows))
         d_z = (d_a @ W2.T) * (1 - h * h)
         grads = (("w[J,K]", h.T @ d_a), ("b[K]", d_a.sum(axis=0)), ("w[I,J]", xb.T @ d_z), ("b[J]", d_z.sum(axis=0)))
-        for key, g in grads:
-            v = velocity[key]
+        for key, g in grads:  # in place, like Trainer._update: no temporaries
+            v, step = velocity[key], steps[key]
+            np.multiply(g, LR, out=step)
             v *= MOMENTUM
-            v -= LR * g
+            v -= step
             params[key] += v
     return total / len(y), correct / len(y)
 
@@ -174,6 +175,7 @@ def run_case(case: Case, dtype: str, repeats: int, compiled) -> dict:
     x, t, y = trainer.data.x_train, trainer.data.t_train, trainer.data.y_train
     reference = {key: value.copy() for key, value in trainer.parameters.items()}
     reference["_velocity"] = {key: np.zeros_like(value) for key, value in trainer.parameters.items()}
+    reference["_step"] = {key: np.empty_like(value) for key, value in trainer.parameters.items()}
     reference_rng = np.random.default_rng(1)
 
     result = {"case": case.name, "dtype": dtype, "samples": len(y), "batch": case.batch,
