@@ -125,6 +125,7 @@ class Trainer:
         self.sizes = model_sizes(network, dataset, settings.hidden)
         self.parameters = initial_parameters(network, self.sizes, settings.seed, settings.dtype)
         self.velocity = {key: np.zeros_like(value) for key, value in self.parameters.items()}
+        self._step = {key: np.empty_like(value) for key, value in self.parameters.items()}  # lr · gradient
         self.rng = np.random.default_rng(settings.seed + 1)
         self.progress = progress
         self.keys = (network.input.key, network.target.key, network.loss.key,
@@ -158,8 +159,7 @@ class Trainer:
         x, t, y = self.data.x_train, self.data.t_train, self.data.y_train
         x_key, t_key, loss_key, prediction_key = self.keys
         forward, gradients, sizes = self.compiled.forward, self.compiled.gradients, self.sizes
-        parameters, velocity = self.parameters, self.velocity
-        lr, momentum, batch = self.settings.lr, self.settings.momentum, self.settings.batch
+        parameters, batch = self.parameters, self.settings.batch
         order = self.rng.permutation(len(y))
         total, correct = 0.0, 0
         for start in range(0, len(y), batch):
@@ -172,15 +172,23 @@ class Trainer:
             total += batch_loss
             if prediction_key:
                 correct += int(np.count_nonzero(values[prediction_key].argmax(axis=1) == y[rows]))
-            for key, gradient in gradients(parameters, data, sizes, values).items():
-                if momentum:
-                    step = velocity[key]
-                    step *= momentum
-                    step -= lr * gradient
-                    parameters[key] += step
-                else:
-                    parameters[key] -= lr * gradient
+            self._update(gradients(parameters, data, sizes, values))
         return total / len(y), (correct / len(y) if prediction_key else math.nan)
+
+    def _update(self, gradients: dict[str, np.ndarray]) -> None:
+        """v ← μ v − lr g; p ← p + v (p ← p − lr g without momentum), in place into preallocated
+        buffers: no temporaries, and float32 stays float32 (lr and μ are Python floats)."""
+        lr, momentum = self.settings.lr, self.settings.momentum
+        for key, gradient in gradients.items():
+            parameter, step = self.parameters[key], self._step[key]
+            np.multiply(gradient, lr, out=step)
+            if momentum:
+                velocity = self.velocity[key]
+                velocity *= momentum
+                velocity -= step
+                parameter += velocity
+            else:
+                parameter -= step
 
     def evaluate(self, x: np.ndarray, t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         """Mean loss and accuracy over a whole split, without updating."""
