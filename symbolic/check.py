@@ -77,7 +77,7 @@ class NoteChecker:
         start = time.perf_counter()
         report = FileReport(self.note.path)
         if self.options.context is not None:
-            self._enter(self.options.context, report, announce=False)
+            self._enter(self.options.context, report)
         saw_context = self.options.context is not None
         for item in self.note.items:
             if isinstance(item, Problem):
@@ -99,7 +99,7 @@ class NoteChecker:
         report.seconds = time.perf_counter() - start
         return report
 
-    def _enter(self, source: ContextSource, report: FileReport, announce: bool = True) -> None:
+    def _enter(self, source: ContextSource, report: FileReport) -> None:
         try:
             self.context = build_context(source.data, source.defines, source.span)
             self.context_error = None
