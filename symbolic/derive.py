@@ -19,11 +19,11 @@ import sympy
 from .context import Context
 from .errors import NotationError
 from .functions import Opaque
-from .index_algebra import (apply_sum_to_one, collapse, expand_sums, free_tensors, mentions,
+from .index_algebra import (apply_sum_to_one, collapse, expand_sums, free_tensors,
                             merge_sums, rename_bound, replace_pattern)
 from .printing import to_latex, to_text
 from .resolve import Grad, free_indices
-from .tensors import Definition, Network, Tensor, index_symbol
+from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .verdicts import Verdict
 
 
@@ -54,6 +54,8 @@ class Deriver:
         self.assumptions = list(assumptions)
         self.simplify = simplify  # False: skip the search for a readable form (proofs)
         self._gradients: dict = {}
+        self._uses: dict = {}
+        self._depends: dict = {}
 
     # -- local derivatives ----------------------------------------------------------
     def d(self, expr, wrt_tensor: Tensor, wrt_idx: tuple) -> sympy.Expr:
@@ -101,7 +103,7 @@ class Deriver:
             return sympy.Mul(*[sympy.KroneckerDelta(a, b) for a, b in zip(of_idx, t_idx)])
         terms = []
         for consumer in self.network.definitions:
-            if consumer.tensor == target or not mentions(consumer.expr, target, self.network):
+            if consumer.tensor == target or target not in self.uses(consumer.tensor):
                 continue
             if not (consumer.tensor == of or self.depends(of, consumer.tensor)):
                 continue
@@ -123,12 +125,21 @@ class Deriver:
         expr = rename_bound(expr, taken)
         return self.named(collapse(self.d(expr, target, t_idx)))
 
+    def uses(self, tensor: Tensor) -> set[Tensor]:
+        """The tensors the definition of ``tensor`` mentions directly (memoised)."""
+        found = self._uses.get(tensor)
+        if found is None:
+            d = self.definitions.get(tensor)
+            found = self._uses[tensor] = set(tensors_in(d.expr, self.network)) if d else set()
+        return found
+
     def depends(self, tensor: Tensor, on: Tensor) -> bool:
-        d = self.definitions.get(tensor)
-        if d is None:
-            return False
-        direct = [t for t in self.network.tensors.values() if mentions(d.expr, t, self.network)]
-        return on in direct or any(self.depends(t, on) for t in direct if t in self.definitions)
+        key = (tensor, on)
+        if key not in self._depends:
+            direct = self.uses(tensor)
+            self._depends[key] = on in direct or any(self.depends(t, on) for t in direct
+                                                     if t in self.definitions and t != tensor)
+        return self._depends[key]
 
     def size(self, index: sympy.Symbol):
         return self.network.size_symbol(str(index))
