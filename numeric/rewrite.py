@@ -1,4 +1,4 @@
-"""SymPy-level rewrites that :mod:`numeric.compile` applies before emitting numpy.
+"""SymPy-level rewrites that :mod:`numeric.codegen` applies before emitting numpy.
 
 Pure SymPy, no numpy: recognising a softmax, collapsing a Kronecker delta under
 its own sum, (1 + u)(1 − u) → 1 − u², and the factors a formula is linear in.
