@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import sympy
@@ -72,8 +72,7 @@ def check_arithmetic(lhs: sympy.Rational, rhs: sympy.Rational, rhs_text: str) ->
                              f"(rounds to {expected}), written {written}", exact=exact)
 
 
-__all__ = ["ArithmeticOutcome", "check_arithmetic", "decimals_written", "exact_text",
-           "ROUND_HALF_EVEN"]
+__all__ = ["ArithmeticOutcome", "check_arithmetic", "decimals_written", "exact_text", "rebracket"]
 
 
 # -- re-bracketing: does moving brackets give the written value? ---------------------------

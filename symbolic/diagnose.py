@@ -17,10 +17,12 @@ import sympy
 
 from .context import Assumption, Context
 from .errors import GradproofError
+from .derive import derive
 from .functions import Exp, Log, Sigmoid, Tanh
+from .printing import to_latex
 from .resolve import Grad, free_indices
 from .results import ClaimResult
-from .tensors import Definition, Network, Tensor, index_symbol
+from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .verdicts import Verdict
 from .verify import Condition, check_identity
 
@@ -63,8 +65,6 @@ def _output_of_loss(network: Network) -> tuple[Definition, Tensor] | None:
     loss = network.definition_of(network.loss) if network.loss else None
     if loss is None:
         return None
-    from .tensors import tensors_in
-
     defined = {d.tensor for d in network.definitions}
     outputs = [t for t in tensors_in(loss.expr, network) if t in defined]
     if len(outputs) != 1:
@@ -112,8 +112,6 @@ def nearby_models(context: Context):
 
 
 def _argument_tensor(definition: Definition, network: Network) -> Tensor | None:
-    from .tensors import tensors_in
-
     inputs = tensors_in(definition.expr, network)
     return inputs[0] if len(inputs) == 1 else None
 
@@ -155,11 +153,9 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
     derivative = lhs if isinstance(lhs, Grad) else (terms[0] if isinstance(terms[0], Grad) else None)
     if derivative is not None:
         try:
-            from .derive import derive
-
             derived = derive(context, derivative.args[1], derivative.args[0])
             if derived.verdict.holds:
-                record.correct = rf"{_latex(derivative, network)} = {derived.latex}"
+                record.correct = rf"{to_latex(derivative, network)} = {derived.latex}"
         except GradproofError:
             pass
 
@@ -202,7 +198,3 @@ def _index_pattern(context: Context, lhs, rhs, deadline) -> str | None:
     return None
 
 
-def _latex(expr, network) -> str:
-    from .printing import to_latex
-
-    return to_latex(expr, network)

@@ -44,10 +44,11 @@ REWRITES: list[tuple[str, str]] = [
 IVERSON = re.compile(r"\[\s*([a-zA-Z]'*)\s*=\s*([a-zA-Z]'*)\s*\]")
 
 # Functions that are not differentiable everywhere: rejected with a message.
+# Keys are lower case: looked up with the function's name lowered.
 NON_DIFFERENTIABLE = {
-    "Max": "max", "Min": "min", "Abs": "abs", "relu": "ReLU", "ReLU": "ReLU",
-    "\\text{ReLU}": "ReLU", "\\operatorname{ReLU}": "ReLU", "\\mathrm{ReLU}": "ReLU",
-    "sign": "sign", "floor": "floor", "ceiling": "ceiling", "Heaviside": "step",
+    "max": "max", "min": "min", "abs": "abs", "relu": "ReLU",
+    "\\text{relu}": "ReLU", "\\operatorname{relu}": "ReLU", "\\mathrm{relu}": "ReLU",
+    "sign": "sign", "floor": "floor", "ceiling": "ceiling", "heaviside": "step",
 }
 
 # Names latex2sympy gives functions, mapped to gradproof's opaque functions.

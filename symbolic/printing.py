@@ -7,11 +7,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
 from .functions import FUNCTIONS, Opaque
-from .tensors import GREEK, Network
-
-
-def _name(name: str) -> str:
-    return "\\" + name if name in GREEK else name
+from .tensors import Network
 
 
 def _indices(indices) -> str:
@@ -31,7 +27,7 @@ class NotationLatexPrinter(LatexPrinter):
 
     def _tensor_name(self, base) -> str:
         if self.network is not None and str(base) in self.network.tensors:
-            return _name(self.network.tensors[str(base)].name)
+            return self.network.tensors[str(base)].latex
         return str(base).split("[")[0]
 
     def _print_Indexed(self, expr):
@@ -39,7 +35,7 @@ class NotationLatexPrinter(LatexPrinter):
 
     def _print_Symbol(self, expr, style="plain"):
         if self.network is not None and str(expr) in self.network.tensors:
-            return _name(self.network.tensors[str(expr)].name)
+            return self.network.tensors[str(expr)].latex
         return str(expr) if "'" in str(expr) else super()._print_Symbol(expr)
 
     def _print_KroneckerDelta(self, expr, exp=None):

@@ -71,7 +71,7 @@ def split_symbol(name: str) -> Mention:
             primes = m.group(2) or m.group(3) or m.group(4) or ""
             tokens.append(m.group(1) + "'" * len(primes))
         elif m.group(5):
-            tokens.extend("#" + d for d in (m.group(5) if len(m.group(5)) > 1 else [m.group(5)]))
+            tokens.extend("#" + digit for digit in m.group(5))  # x_{12}: indices 1 and 2
         else:
             tokens.append("\\" + m.group(6))
     return Mention(base, tokens, written)
@@ -236,8 +236,8 @@ class Resolver:
 
     def _function(self, e):
         name = getattr(e.func, "__name__", None) or str(e.func)
-        if name in NON_DIFFERENTIABLE or name.lower() in ("relu", "max", "min", "abs"):
-            label = NON_DIFFERENTIABLE.get(name, name)
+        label = NON_DIFFERENTIABLE.get(name.lower())
+        if label is not None:
             raise ModelError(f"{label} is not differentiable everywhere", self.span,
                              "gradproof checks smooth models: use tanh, sigmoid, exp, log or softmax")
         key = FUNCTION_NAMES.get(name)

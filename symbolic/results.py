@@ -76,7 +76,7 @@ class ClaimResult:
     def passes(self) -> bool:
         """True when the verdict is what the author expects (or holds, if nothing is expected)."""
         if self.expected is not None:
-            if self.expected in (Verdict.VERIFIED, Verdict.PROVED):
+            if self.expected == Verdict.VERIFIED:  # a proof is more than a verification
                 return self.verdict.holds
             return self.verdict == self.expected
         return self.verdict not in (Verdict.REFUTED, Verdict.ERROR, Verdict.UNDECIDED)

@@ -43,7 +43,7 @@ class Tensor:
 
     @property
     def latex(self) -> str:
-        return "\\" + self.name if len(self.name) > 1 and self.name.isalpha() and self.name in GREEK else self.name
+        return latex_name(self.name)
 
     def __str__(self) -> str:
         if not self.ranges:
@@ -54,6 +54,11 @@ class Tensor:
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
          "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
          "omega", "Delta", "Gamma", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
+
+
+def latex_name(name: str) -> str:
+    """``delta`` → ``\\delta``; other names as they are."""
+    return "\\" + name if name in GREEK else name
 
 
 @dataclass

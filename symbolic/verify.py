@@ -163,18 +163,15 @@ def counterexample(concrete: Concrete, left, right, subs: dict, env: dict) -> Co
     """Leaf values at which the two sides differ when computed with the real functions."""
     with working_precision():
         for attempt in range(COUNTEREXAMPLE_POINTS):
-            leaves = dict(subs)
-            for key, value in list(leaves.items()):
-                if not isinstance(value, sympy.Rational):
-                    leaves.pop(key)
             draw = leaf_draw(RANDOM_SEED + attempt)
+            leaves = {k: v for k, v in subs.items() if isinstance(v, sympy.Rational)}  # one-hot
+            for key, value in subs.items():  # Σ t = 1: the eliminated entry follows the others
+                if key not in leaves:
+                    for s in sorted(value.free_symbols, key=str):
+                        leaves.setdefault(s, draw())
+                    leaves[key] = value.xreplace(leaves)
             memo: dict = {}
             try:
-                for key, value in subs.items():  # Σ t = 1: the eliminated entry follows the others
-                    if key not in leaves:
-                        for s in sorted(value.free_symbols, key=str):
-                            leaves.setdefault(s, draw())
-                        leaves[key] = value.xreplace(leaves)
                 a = real_value(left, concrete, leaves, draw, memo)
                 b = real_value(right, concrete, leaves, draw, memo)
             except (Undefined, ZeroDivisionError, ValueError, TypeError):
@@ -209,5 +206,4 @@ def _leaf_name(concrete: Concrete, symbol) -> str:
         return tensor.name
     same = [t for t in concrete.network.tensors.values() if t.name == tensor.name]
     shape = f"({'×'.join(tensor.ranges)})" if len(same) > 1 else ""
-    name = "\\" + tensor.name if tensor.latex.startswith("\\") else tensor.name
-    return f"{name}{shape}[{','.join(str(i + 1) for i in idx)}]"
+    return f"{tensor.latex}{shape}[{','.join(str(i + 1) for i in idx)}]"

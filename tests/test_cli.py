@@ -166,3 +166,17 @@ def test_chain_condition_applies_to_the_steps_that_have_its_indices(tmp_path, ca
     assert "c.md:7:3 ✓ proved" in out
     assert "c.md:9:60 (bad) ! error" in out
     assert "the condition mentions k, which is not a free index of this claim" in out
+
+
+def test_expecting_proved_needs_a_proof_and_expecting_verified_accepts_one(tmp_path, capsys):
+    block = ("```derivation\nindices: {i: K, j: K, k: K}\ndefine: |\n"
+             "  o_j = \\frac{e^{a_j}}{\\sum_k e^{a_k}}\n```\n\n")
+    verified_only = ("$$\\frac{\\partial o_j}{\\partial a_i} = \\frac{-e^{a_j}}{\\sum_k e^{a_k}} "
+                     "\\frac{e^{a_i}}{\\sum_k e^{a_k}} \\quad (i \\neq j) \\tag{v}$$\n")
+    proved = "$$\\frac{\\partial o_j}{\\partial a_i} = o_j (1_{ij} - o_i) \\tag{p}$$\n"
+    note = write(tmp_path, "e.md", block.replace("```\n\n", 'expect: {"v": proved, "p": verified}\n```\n\n')
+                 + verified_only + "\n" + proved)
+    assert main(["check", "--format", "json", str(note)]) == 1
+    claims = {c["label"]: c for c in json.loads(capsys.readouterr().out)["files"][0]["claims"]}
+    assert claims["v"]["verdict"] == "verified" and not claims["v"]["passes"]
+    assert claims["p"]["verdict"] == "proved" and claims["p"]["passes"]
