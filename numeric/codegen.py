@@ -137,8 +137,9 @@ class _Compiler(_Program):
         batched = [self._is_batched(term) for term in terms]
         if len(terms) > 1 and not all(batched):
             return self._sum_terms([(1, self._batch_mean(term, scale)) for term in terms])
-        if not any(batched):
-            return self.expression(expr)
+        if not any(batched):  # the mean of what the batch does not change: itself, scaled like the rest
+            value = self.expression(expr)
+            return _Array(self.let(f"grad_scale * {value.code}"), value.labels)
         return self.product(sympy.Mul.make_args(expr) if len(terms) == 1 else (expr,),
                             summed=(BATCH,), scale=scale)
 

@@ -21,7 +21,7 @@ from symbolic.errors import ModelError
 from symbolic.tensors import Network, Tensor, tensors_in
 
 from .codegen import _Compiler
-from .contraction import BATCH
+from .contraction import BATCH, GRADIENT_SCALE
 from .rewrite import BatchMean
 
 
@@ -57,7 +57,9 @@ class CompiledNetwork:
     sizes ``S`` (size name → int); it returns every definition the loss and the
     prediction need, keyed the same way. ``gradients(P, D, S, V)`` takes those
     values ``V`` too and returns the batch-mean gradient of every parameter that
-    has a formula.
+    has a formula, multiplied by ``S[GRADIENT_SCALE]`` when the sizes hold that key
+    (the trainer passes its learning rate: the factor then costs nothing, it is
+    applied to the smallest batched array, and the update saves a pass).
     """
 
     network: Network
@@ -155,4 +157,4 @@ def _dependencies(network: Network, tensor: Tensor) -> set[Tensor]:
     return found
 
 
-__all__ = ["BATCH", "CompiledNetwork", "GradientFormula", "compile_network", "prediction_tensor"]
+__all__ = ["BATCH", "GRADIENT_SCALE", "CompiledNetwork", "GradientFormula", "compile_network", "prediction_tensor"]

@@ -22,6 +22,7 @@ from symbolic.tensors import Network
 BATCH = sympy.Symbol("batch·")  # axis label of the batch; no index letter can spell it
 SIZE_HINT = 64  # assumed size of an axis when planning contractions without a hint
 BATCH_HINT = 128
+GRADIENT_SCALE = "gradient scale"  # optional key of the sizes: gradients come out multiplied by it
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,10 @@ class _Program:
         head = [f"def {function}({arguments}):"]
         if re.search(r"\b(B|inv_B)\b", body):
             head.append(f"    B = D[{data!r}].shape[0]")
+        if "grad_scale" in body:
+            head.append(f"    grad_scale = S.get({GRADIENT_SCALE!r}, 1.0)")
         if "inv_B" in body:
-            head.append("    inv_B = 1.0 / B")
+            head.append(f"    inv_B = S.get({GRADIENT_SCALE!r}, 1.0) / B")
         if re.search(r"\bdtype\b", body):
             head.append(f"    dtype = D[{data!r}].dtype")
         results_text = ", ".join(f"{key!r}: {var}" for key, var in results.items())

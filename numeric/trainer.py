@@ -12,7 +12,7 @@ import numpy as np
 from symbolic.errors import GradproofError, UsageError
 from symbolic.tensors import Network
 
-from .compile import CompiledNetwork
+from .compile import GRADIENT_SCALE, CompiledNetwork
 from .datasets import Dataset
 
 DType = Literal["float32", "float64"]
@@ -125,7 +125,7 @@ class Trainer:
         self.sizes = model_sizes(network, dataset, settings.hidden)
         self.parameters = initial_parameters(network, self.sizes, settings.seed, settings.dtype)
         self.velocity = {key: np.zeros_like(value) for key, value in self.parameters.items()}
-        self._step = {key: np.empty_like(value) for key, value in self.parameters.items()}  # lr · gradient
+        self._step_sizes = {**self.sizes, GRADIENT_SCALE: settings.lr}  # gradients come out as lr · gradient
         self.rng = np.random.default_rng(settings.seed + 1)
         self.progress = progress
         self.keys = (network.input.key, network.target.key, network.loss.key,
@@ -172,16 +172,15 @@ class Trainer:
             total += batch_loss
             if prediction_key:
                 correct += int(np.count_nonzero(values[prediction_key].argmax(axis=1) == y[rows]))
-            self._update(gradients(parameters, data, sizes, values))
+            self._update(gradients(parameters, data, self._step_sizes, values))
         return total / len(y), (correct / len(y) if prediction_key else math.nan)
 
-    def _update(self, gradients: dict[str, np.ndarray]) -> None:
-        """v ← μ v − lr g; p ← p + v (p ← p − lr g without momentum), in place into preallocated
-        buffers: no temporaries, and float32 stays float32 (lr and μ are Python floats)."""
-        lr, momentum = self.settings.lr, self.settings.momentum
-        for key, gradient in gradients.items():
-            parameter, step = self.parameters[key], self._step[key]
-            np.multiply(gradient, lr, out=step)
+    def _update(self, steps: dict[str, np.ndarray]) -> None:
+        """v ← μ v − s; p ← p + v (p ← p − s without momentum), s = lr · gradient as the
+        compiled code returns it; in place: no temporaries, and float32 stays float32."""
+        momentum = self.settings.momentum
+        for key, step in steps.items():
+            parameter = self.parameters[key]
             if momentum:
                 velocity = self.velocity[key]
                 velocity *= momentum

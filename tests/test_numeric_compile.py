@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
 
 import numeric_networks as nets  # noqa: E402
 
-from numeric.compile import GradientFormula, compile_network  # noqa: E402
+from numeric.compile import GRADIENT_SCALE, GradientFormula, compile_network  # noqa: E402
 from symbolic.errors import ModelError  # noqa: E402
 from symbolic.functions import Exp, Sigmoid  # noqa: E402
 from symbolic.tensors import Definition, Network, Tensor, index_symbol  # noqa: E402
@@ -111,6 +111,24 @@ def test_products_go_through_matmul_and_shared_work_runs_once():
     assert gradients.count("o_K - t_K") == 1  # the error signal is shared by all four formulas
     assert gradients.count("inv_B") == 2  # computed once, applied once
     assert "einsum" not in compiled.source
+
+
+def test_gradient_scale_multiplies_every_term_batched_or_not():
+    """The trainer asks for lr · gradient; a term the batch does not change (here a weight
+    decay 0.1 b_k) must be scaled too, and not divided by the batch size."""
+    k = index_symbol("k")
+    formulas = nets.cross_entropy_gradients()
+    decayed = formulas[nets.b_k].expr + sympy.Rational(1, 10) * nets.b_k.entry(k)
+    formulas[nets.b_k] = GradientFormula(nets.b_k, (k,), decayed, "claim", "4")
+    compiled = compile_network(nets.seed_network(), formulas)
+    P, D, S = point()
+    values = compiled.forward(P, D, S)
+    plain = compiled.gradients(P, D, S, values)
+    scaled = compiled.gradients(P, D, {**S, GRADIENT_SCALE: 0.05}, values)
+    np.testing.assert_allclose(plain["b[K]"], (values["o[K]"] - D["t[K]"]).mean(axis=0) + 0.1 * P["b[K]"],
+                               rtol=1e-12)
+    for key in P:
+        np.testing.assert_allclose(scaled[key], 0.05 * plain[key], rtol=1e-12)
 
 
 def test_squared_error_jacobian_uses_identity_and_einsum():
