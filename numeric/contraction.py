@@ -63,10 +63,10 @@ class _Program:
         head = [f"def {function}({arguments}):"]
         if re.search(r"\b(B|inv_B)\b", body):
             head.append(f"    B = D[{data!r}].shape[0]")
-        if "grad_scale" in body:
+        if re.search(r"\b(grad_scale|inv_B)\b", body):
             head.append(f"    grad_scale = S.get({GRADIENT_SCALE!r}, 1.0)")
         if "inv_B" in body:
-            head.append(f"    inv_B = S.get({GRADIENT_SCALE!r}, 1.0) / B")
+            head.append("    inv_B = grad_scale / B")
         if re.search(r"\bdtype\b", body):
             head.append(f"    dtype = D[{data!r}].dtype")
         results_text = ", ".join(f"{key!r}: {var}" for key, var in results.items())

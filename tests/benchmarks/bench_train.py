@@ -67,8 +67,20 @@ def gemm_peak(dtype, n: int = 4096, repeats: int = 5) -> float:
     return 2 * n**3 / min(times) / 1e9
 
 
-def hand_written_epoch(params, x, t, y, batch, rng):
-    """The reference: backprop written by hand for this network, with the trainer's update."""
+def reference_state(parameters: dict) -> dict:
+    """The hand-written reference's parameters (copies) with its velocity and lr·gradient buffers."""
+    state = {key: value.copy() for key, value in parameters.items()}
+    state["_velocity"] = {key: np.zeros_like(value) for key, value in parameters.items()}
+    state["_step"] = {key: np.empty_like(value) for key, value in parameters.items()}
+    return state
+
+
+def hand_written_epoch(params, x, t, y, batch, rng, mark=None):
+    """The reference: backprop written by hand for this network, with the trainer's update.
+
+    ``mark(section)``, when given, is called after each section of a batch (epoch_sections.py).
+    """
+    mark = mark or (lambda section: None)
     W1, b1, W2, b2 = params["w[I,J]"], params["b[J]"], params["w[J,K]"], params["b[K]"]
     velocity, steps = params["_velocity"], params["_step"]
     order = rng.permutation(len(y))
@@ -76,7 +88,11 @@ def hand_written_epoch(params, x, t, y, batch, rng):
     for start in range(0, len(y), batch):
         rows = order[start:start + batch]
         xb, tb = x[rows], t[rows]
-        h = np.tanh(xb @ W1 + b1)
+        mark("gather")
+        z = xb @ W1
+        mark("x·W1")
+        h = np.tanh(z + b1)
+        mark("bias, tanh")
         a = h @ W2 + b2
         shifted = a - a.max(axis=1, keepdims=True)
         e = np.exp(shifted)
@@ -86,14 +102,19 @@ def hand_written_epoch(params, x, t, y, batch, rng):
         total += float(loss.sum())
         correct += int(np.count_nonzero(o.argmax(axis=1) == y[rows]))
         d_a = (o - tb) * (1.0 / len(rows))
+        grads = (("w[J,K]", h.T @ d_a), ("b[K]", d_a.sum(axis=0)))
         d_z = (d_a @ W2.T) * (1 - h * h)
-        grads = (("w[J,K]", h.T @ d_a), ("b[K]", d_a.sum(axis=0)), ("w[I,J]", xb.T @ d_z), ("b[J]", d_z.sum(axis=0)))
+        mark("softmax, K-sized products, 1−h²")
+        grads += (("w[I,J]", xb.T @ d_z),)
+        mark("xᵀ·δ")
+        grads += (("b[J]", d_z.sum(axis=0)),)
         for key, g in grads:  # in place: no temporaries
             v, step = velocity[key], steps[key]
             np.multiply(g, LR, out=step)
             v *= MOMENTUM
             v -= step
             params[key] += v
+        mark("bias sums, momentum update")
     return total / len(y), correct / len(y)
 
 
@@ -178,9 +199,7 @@ def run_case(case: Case, dtypes: list[str], repeats: int, compiled) -> list[dict
     for dtype in dtypes:
         trainer = make_trainer(case, dtype, compiled)
         x, t, y = trainer.data.x_train, trainer.data.t_train, trainer.data.y_train
-        reference = {key: value.copy() for key, value in trainer.parameters.items()}
-        reference["_velocity"] = {key: np.zeros_like(value) for key, value in trainer.parameters.items()}
-        reference["_step"] = {key: np.empty_like(value) for key, value in trainer.parameters.items()}
+        reference = reference_state(trainer.parameters)
         reference_rng = np.random.default_rng(1)
         runners[(dtype, "compiled")] = trainer.epoch
         runners[(dtype, "hand-written numpy")] = (
