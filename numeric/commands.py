@@ -173,20 +173,19 @@ def run_train(args: argparse.Namespace) -> int:
         GradproofError: unreadable file, unknown data set, sizes that do not fit, divergence.
     """
     out = sys.stdout
-    if args.dtype not in DTYPES:
-        raise UsageError(f"unknown dtype {args.dtype!r}", hint=f"use {' or '.join(DTYPES)}")
-    dataset = _dataset(args)  # fail on a bad --data before the slower symbolic work
+    # bad settings or --data fail before the slower symbolic work
+    settings = TrainingSettings(epochs=args.epochs, lr=args.lr, batch=args.batch, momentum=args.momentum,
+                                hidden=args.hidden, seed=args.seed, dtype=args.dtype)
+    dataset = _dataset(args)
     model = _pick(load_models(args.file), args.context)[0]
     formulas = choose_formulas(model, args.use_claims)
     sizes = model_sizes(model.network, dataset, args.hidden)
     compiled = compile_network(model.network, formulas, size_hints={**sizes, "batch": args.batch})
-    settings = TrainingSettings(epochs=args.epochs, lr=args.lr, batch=args.batch, momentum=args.momentum,
-                                hidden=args.hidden, seed=args.seed, dtype=args.dtype)
     out.write(f"{model.path} (block {model.number}): {dataset.name}, {len(dataset.y_train)} train / "
               f"{len(dataset.y_test)} test samples, sizes {_sizes_text(sizes)}, {args.dtype}\n")
     out.write("gradients trained with:\n")
     for tensor, formula in formulas.items():
-        out.write(f"  {_entry_text(model.network, formula):<10} {_origin_text(formula, args.use_claims)}\n")
+        out.write(f"  {_entry_text(model.network, formula):<10} {_origin_text(formula)}\n")
     if args.show_code:
         out.write(compiled.source + "\n")
     out.flush()
@@ -214,9 +213,10 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _descent_rate(compiled: CompiledNetwork, trainer: Trainer) -> float:
-    """Finite-difference slope of the loss along the formulas' gradient, over the claimed slope."""
+    """Finite-difference slope of the loss along the formulas' gradient, over the claimed slope,
+    at the gradient check's point (not at the zero biases training starts from)."""
     network = compiled.network
-    parameters = {key: value.astype(np.float64) for key, value in trainer.parameters.items()}
+    parameters = _check_point(network, trainer.sizes, trainer.settings.seed)
     data = {network.input.key: trainer.data.x_train[:DESCENT_BATCH].astype(np.float64),
             network.target.key: trainer.data.t_train[:DESCENT_BATCH].astype(np.float64)}
     values = compiled.forward(parameters, data, trainer.sizes)
@@ -263,6 +263,8 @@ def run_gradcheck(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown check mode {args.mode!r}", hint=f"use one of {', '.join(CHECK_MODES)}")
     if args.batch < 1:
         raise UsageError(f"--batch must be positive, not {args.batch}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must not be negative, not {args.seed}")
     dataset = _dataset(args).astype(np.float64)
     results: list[FormulaCheck] = []
     for model in _pick(load_models(args.file), args.context):
@@ -320,7 +322,7 @@ def _check_point(network: Network, sizes: dict[str, int], seed: int) -> dict[str
 
 
 def _check_line(network: Network, formula: GradientFormula, check: TensorCheck) -> str:
-    origin = f"claim ({formula.label})" if formula.origin == "claim" and formula.label else formula.origin
+    origin = formula.origin_text
     status = "pass" if check.passed else "FAIL"
     what = "‖formula − differences‖" if check.mode == "full" else "|slope error| along a random direction"
     line = f"  {status}  {_entry_text(network, formula):<10} {origin:<12} {what} = {check.error:.2e} " \
@@ -343,9 +345,9 @@ def _entry_text(network: Network, formula: GradientFormula) -> str:
     return f"∂{loss}/∂{tensor.name}_{{{indices}}}" if indices else f"∂{loss}/∂{tensor.name}"
 
 
-def _origin_text(formula: GradientFormula, use_claims: bool) -> str:
+def _origin_text(formula: GradientFormula) -> str:
     if formula.origin == "claim":
-        label = f"claim ({formula.label})" if formula.label else "claim"
+        label = formula.origin_text
         if formula.verdict in ("proved", "verified"):
             return f"{label}, {formula.verdict}"
         return f"{label}, {formula.verdict or 'unchecked'}: used because of --use-claims"

@@ -40,9 +40,13 @@ class GradientFormula:
     verdict: str | None = None  # the symbolic verdict of a claim, when known
 
     @property
+    def origin_text(self) -> str:
+        """``claim (label)``, ``claim`` or ``derived``."""
+        return f"claim ({self.label})" if self.origin == "claim" and self.label else self.origin
+
+    @property
     def name(self) -> str:
-        where = f"claim ({self.label})" if self.origin == "claim" and self.label else self.origin
-        return f"∂L/∂{self.tensor.name}[{','.join(map(str, self.indices))}] ({where})"
+        return f"∂L/∂{self.tensor.name}[{','.join(map(str, self.indices))}] ({self.origin_text})"
 
 
 Arrays = dict[str, np.ndarray]

@@ -73,14 +73,18 @@ def load_dataset(name: str, *, seed: int = 0, test_fraction: float = TEST_FRACTI
         raise UsageError(f"unknown data set {name!r}", hint=f"use one of {', '.join(DATASETS)}")
     if not 0 < test_fraction < 1:
         raise UsageError(f"the test fraction must be between 0 and 1, not {test_fraction}")
+    if seed < 0:
+        raise UsageError(f"--seed must not be negative, not {seed}")
     if name == "synthetic":
         x, y = synthetic_classes(synthetic, seed)
+        classes = synthetic.classes  # as asked, even if a small draw missed one
     else:
         from sklearn import datasets
 
         bunch = datasets.load_digits() if name == "digits" else datasets.load_iris()
         x, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
-    return split(name, x, y, seed=seed, test_fraction=test_fraction, dtype=dtype)
+        classes = len(bunch.target_names)
+    return split(name, x, y, classes, seed=seed, test_fraction=test_fraction, dtype=dtype)
 
 
 def synthetic_classes(sizes: SyntheticSizes, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -96,9 +100,10 @@ def synthetic_classes(sizes: SyntheticSizes, seed: int) -> tuple[np.ndarray, np.
     return x, y
 
 
-def split(name: str, x: np.ndarray, y: np.ndarray, *, seed: int, test_fraction: float, dtype) -> Dataset:
-    """A seeded shuffled split, inputs standardised by the training statistics."""
-    classes = int(y.max()) + 1
+def split(name: str, x: np.ndarray, y: np.ndarray, classes: int, *, seed: int, test_fraction: float,
+          dtype) -> Dataset:
+    """A seeded shuffled split into ``classes`` one-hot classes, inputs standardised by the
+    training statistics."""
     order = np.random.default_rng(seed).permutation(len(y))
     n_test = max(1, int(round(len(y) * test_fraction)))
     test, train = order[:n_test], order[n_test:]

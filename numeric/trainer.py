@@ -31,6 +31,15 @@ class TrainingSettings:
     seed: int = 0
     dtype: DType = "float64"
 
+    def __post_init__(self):
+        """Raises UsageError on settings no run can use, before any work is done."""
+        if self.dtype not in DTYPES:
+            raise UsageError(f"unknown dtype {self.dtype!r}", hint=f"use {' or '.join(DTYPES)}")
+        if self.batch < 1 or self.epochs < 0 or not self.lr > 0 or not 0 <= self.momentum < 1:
+            raise UsageError("--batch and --lr must be positive, --epochs not negative, --momentum in [0, 1)")
+        if self.seed < 0:
+            raise UsageError(f"--seed must not be negative, not {self.seed}")
+
 
 DEFAULTS = TrainingSettings()
 DIVERGENCE_RATIO = 10.0  # a training loss this many times the initial one counts as diverging
@@ -114,10 +123,6 @@ class Trainer:
 
     def __init__(self, compiled: CompiledNetwork, dataset: Dataset, settings: TrainingSettings,
                  progress: TextIO | None = None):
-        if settings.dtype not in DTYPES:
-            raise UsageError(f"unknown dtype {settings.dtype!r}", hint=f"use {' or '.join(DTYPES)}")
-        if settings.batch < 1 or settings.epochs < 0 or not settings.lr > 0 or not 0 <= settings.momentum < 1:
-            raise UsageError("--batch and --lr must be positive, --epochs not negative, --momentum in [0, 1)")
         network = compiled.network
         self.compiled = compiled
         self.settings = settings

@@ -42,6 +42,8 @@ def test_gradcheck_of_float32_gradients_uses_the_float32_tolerance(capsys):
     assert main(["gradcheck", CROSS_ENTROPY, "--dtype", "float32", "--data", "iris", "--hidden", "5"]) == 0
     out = capsys.readouterr().out
     assert "gradients in float32 (atol 0.0001, rtol 0.001)" in out and "FAIL" not in out
+    errors = [float(line.split("‖ = ")[1].split()[0]) for line in out.splitlines() if "‖ = " in line]
+    assert len(errors) == 8 and max(errors) > 1e-9  # float32 rounding shows: float64 gives ~1e-11
 
 
 def test_train_cross_entropy_reports_formulas_and_descent(capsys, tmp_path):
@@ -72,6 +74,9 @@ def test_train_without_claims_that_hold_uses_derived_formulas(capsys):
     (["train", CROSS_ENTROPY, "--lr", "1e4", "--momentum", "0", "--epochs", "2"], "try a smaller --lr"),
     (["train", CROSS_ENTROPY, "--dtype", "float16"], "unknown dtype"),
     (["gradcheck", CROSS_ENTROPY, "--mode", "sideways"], "unknown check mode"),
+    (["train", CROSS_ENTROPY, "--seed", "-1"], "--seed must not be negative"),
+    (["gradcheck", CROSS_ENTROPY, "--seed", "-1"], "--seed must not be negative"),
+    (["train", CROSS_ENTROPY, "--batch", "0"], "--batch and --lr must be positive"),
     (["train", CROSS_ENTROPY, "--context", "4"], "derivation block 4 is not a trainable model"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):

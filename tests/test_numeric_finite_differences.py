@@ -54,6 +54,23 @@ def test_right_formulas_pass_both_checks(digits_batch):
         assert check_gradient(fd, key, gradient, "directional").passed
 
 
+def test_directional_check_is_as_strict_as_the_full_one(digits_batch):
+    """A gradient 0.1% too large fails both checks: the directional tolerance scales with the
+    slope along the direction (~‖g‖/√n), not with ‖g‖."""
+    analytic, fd = gradients_and_fd(nets.cross_entropy_gradients(), digits_batch)
+    for key in ("w[I,J]", "w[J,K]"):
+        wrong = analytic[key] * (1 + 1e-3)
+        assert not check_gradient(fd, key, wrong, "directional").passed
+        assert not check_gradient(fd, key, wrong, "full").passed
+
+
+def test_directions_of_other_seeds_are_differenced_anew(digits_batch):
+    analytic, fd = gradients_and_fd(nets.cross_entropy_gradients(), digits_batch)
+    for seed in (0, 1, 2):
+        assert check_gradient(fd, "w[I,J]", analytic["w[I,J]"], "directional", seed=seed).passed
+    assert fd.evaluations == 6
+
+
 def test_dropped_tanh_derivative_fails_with_the_worst_entry(digits_batch):
     analytic, fd = gradients_and_fd(nets.dropped_tanh_derivative(), digits_batch)
     full = check_gradient(fd, "w[I,J]", analytic["w[I,J]"], "full")

@@ -41,6 +41,9 @@ def test_iris_and_synthetic_sizes():
     assert (iris.features, iris.classes, iris.x_train.dtype) == (4, 3, np.float32)
     synthetic = load_dataset("synthetic", synthetic=SyntheticSizes(samples=500, features=7, classes=5), seed=4)
     assert (synthetic.features, synthetic.classes, len(synthetic.y_train) + len(synthetic.y_test)) == (7, 5, 500)
+    tiny = load_dataset("synthetic", synthetic=SyntheticSizes(samples=10, features=3, classes=5), seed=17)
+    assert len(set(tiny.y_train) | set(tiny.y_test)) < 5  # this draw misses a class …
+    assert tiny.classes == 5  # … and the targets keep the five classes asked for
 
 
 @pytest.mark.parametrize("name,kwargs,message", [
@@ -48,6 +51,7 @@ def test_iris_and_synthetic_sizes():
     ("synthetic", {"synthetic": SyntheticSizes(samples=3, features=2, classes=2)}, "too few"),
     ("synthetic", {"synthetic": SyntheticSizes(samples=30, features=2, classes=1)}, "at least 2 classes"),
     ("digits", {"test_fraction": 1.5}, "test fraction"),
+    ("digits", {"seed": -1}, "--seed must not be negative"),
 ])
 def test_bad_data_requests_are_usage_errors(name, kwargs, message):
     with pytest.raises(UsageError, match=message):
@@ -95,7 +99,13 @@ def test_training_is_seeded_and_float32_works():
     assert (first.train_loss, first.test_accuracy) == (second.train_loss, second.test_accuracy)
     single = digits_trainer(epochs=2, dtype="float32")
     assert single.fit().final.test_accuracy > 0.85
-    assert {p.dtype for p in single.parameters.values()} == {np.dtype(np.float32)}
+    # the steps themselves, not only the parameters (which an in-place update would cast back)
+    x, t = single.data.x_train[:8], single.data.t_train[:8]
+    assert x.dtype == t.dtype == np.float32
+    data = {"x[I]": x, "t[K]": t}
+    values = single.compiled.forward(single.parameters, data, single.sizes)
+    steps = single.compiled.gradients(single.parameters, data, single._step_sizes, values)
+    assert {step.dtype for step in steps.values()} == {np.dtype(np.float32)}
 
 
 def test_nan_loss_stops_with_a_hint_to_lower_the_learning_rate():
@@ -110,6 +120,8 @@ def test_bad_settings_are_usage_errors():
         digits_trainer(dtype="float16")
     with pytest.raises(UsageError, match="--batch and --lr must be positive"):
         digits_trainer(batch=0)
+    with pytest.raises(UsageError, match="--seed must not be negative"):
+        TrainingSettings(seed=-1)
 
 
 def test_plot_has_train_and_test_curves(tmp_path):
