@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Mapping
 import sympy
 
 from symbolic.errors import ModelError
+from symbolic.resolve import free_indices
 from symbolic.tensors import Network, Tensor, tensors_in
 
 from .contraction import BATCH, _Array, _letters, _Program, _union
-from .rewrite import (BatchMean, collapse_deltas, difference_of_squares, flatten_sum, free_indices, function_name,
-                      linear_factors, occurrences, rename_bound, softmax_parts)
+from .rewrite import (BatchMean, collapse_deltas, difference_of_squares, flatten_sum, function_name, linear_factors,
+                      occurrences, rename_bound, softmax_parts)
 
 if TYPE_CHECKING:
     from .compile import GradientFormula
@@ -222,7 +223,7 @@ class _Compiler(_Program):
         return _Array(self.let(code), value.labels)
 
     def _function(self, expr) -> _Array:
-        name = getattr(type(expr), "name", None) or type(expr).__name__.lower()
+        name = function_name(expr)
         (argument,) = expr.args
         if name == "log":
             stable = self._log(argument)

@@ -15,16 +15,6 @@ class BatchMean(sympy.Function):
     nargs = 1
 
 
-def free_indices(expr) -> set:
-    if isinstance(expr, sympy.Indexed):
-        return {i for i in expr.indices if isinstance(i, sympy.Symbol)}
-    if isinstance(expr, sympy.KroneckerDelta):
-        return set(expr.args)
-    if isinstance(expr, sympy.Sum):
-        return free_indices(expr.function) - {limit[0] for limit in expr.limits}
-    return set().union(*(free_indices(arg) for arg in expr.args)) if expr.args else set()
-
-
 def linear_factors(expr) -> list:
     """``expr`` and the subexpressions it is linear in through products and sums."""
     found = [expr]

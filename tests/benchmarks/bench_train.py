@@ -148,10 +148,13 @@ def torch_epoch_factory(params, x, t, y, batch, dtype):
     return epoch
 
 
-def median_epochs(runners: dict, repeats: int) -> dict:
-    """Epoch times per runner; rounds are interleaved so that load drifts hit all alike."""
-    for epoch in runners.values():
-        epoch()  # warm-up
+def median_epochs(runners: dict, repeats: int, warm_up: dict | None = None) -> dict:
+    """Epoch times per runner; rounds are interleaved so that load drifts hit all alike.
+    The warm-up epochs' results (loss, accuracy) go to ``warm_up``."""
+    for name, epoch in runners.items():
+        result = epoch()
+        if warm_up is not None:
+            warm_up[name] = result
     times = {name: [] for name in runners}
     for _ in range(repeats):
         for name, epoch in runners.items():
@@ -210,7 +213,14 @@ def run_case(case: Case, dtypes: list[str], repeats: int, compiled) -> list[dict
         results.append({"case": case.name, "dtype": dtype, "samples": len(y), "batch": case.batch,
                         "sizes": dict(trainer.sizes), "gflop": 2 * len(y) * (2 * I * J + 3 * J * K) / 1e9})
     repeats = max(repeats, case.repeats)
-    for (dtype, name), times in median_epochs(runners, repeats).items():
+    warm_up: dict = {}
+    times_of = median_epochs(runners, repeats, warm_up)
+    for dtype in dtypes:  # both trainers did the same work: same batches, same updates, same losses
+        compiled_loss, reference_loss = warm_up[(dtype, "compiled")][0], warm_up[(dtype, "hand-written numpy")][0]
+        if not math.isclose(compiled_loss, reference_loss, rel_tol=1e-6 if dtype == "float64" else 1e-3):
+            raise SystemExit(f"{case.name} {dtype}: the compiled epoch's loss {compiled_loss} differs from the "
+                             f"hand-written one's {reference_loss}")
+    for (dtype, name), times in times_of.items():
         result = next(r for r in results if r["dtype"] == dtype)
         result[name], result[name + " runs"] = statistics.median(times), times
     for result in results:  # each round's two epochs ran back to back: their ratio sees one state of the host
