@@ -1,22 +1,23 @@
 """Worked numbers: a step whose two sides are pure numbers.
 
 The written result holds when it is the exact value rounded to the decimals
-it was written with; within one unit of its last digit it holds with a
-warning; otherwise the step is refuted and the exact value is shown.
+it was written with; when it is the exact value truncated toward zero at those
+decimals (the blog writes -0.4788 as -0.478) it holds with a warning; otherwise
+the step is refuted and the exact value is shown. Integers follow the same rule.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import sympy
 
 from .verdicts import Verdict
 
-_NUMBER = re.compile(r"^\s*[-+]?\s*(\d+)(?:\.(\d*))?\s*$")
+_NUMBER = re.compile(r"^[-+]?(\d+)(?:\.(\d*))?$")  # matched after _clean
 
 
 @dataclass
@@ -27,9 +28,14 @@ class ArithmeticOutcome:
     exact: str = ""
 
 
+def _clean(text: str) -> str:
+    """A written number without braces or spaces: ``{- 20.0}`` -> ``-20.0``."""
+    return re.sub(r"[{}\s]", "", text)
+
+
 def decimals_written(text: str) -> int | None:
     """How many decimals a plain number literal was written with, or None."""
-    m = _NUMBER.match(text.replace("{", "").replace("}", ""))
+    m = _NUMBER.match(_clean(text))
     if not m:
         return None
     return len(m.group(2) or "")
@@ -44,9 +50,9 @@ def exact_text(value: Fraction, digits: int = 10) -> str:
     return f"{d:.{digits}g}"
 
 
-def rounded(value: Fraction, decimals: int) -> Decimal:
+def rounded(value: Fraction, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
     d = Decimal(value.numerator) / Decimal(value.denominator)
-    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
 
 
 def check_arithmetic(lhs: sympy.Rational, rhs: sympy.Rational, rhs_text: str) -> ArithmeticOutcome:
@@ -60,12 +66,11 @@ def check_arithmetic(lhs: sympy.Rational, rhs: sympy.Rational, rhs_text: str) ->
     if decimals is None:
         return ArithmeticOutcome(Verdict.REFUTED, f"the left side is {exact}, the right side "
                                  f"{exact_text(right)}", exact=exact)
-    written = Decimal(rhs_text.strip().replace(" ", "").replace("{", "").replace("}", ""))
+    written = Decimal(_clean(rhs_text))
     expected = rounded(left, decimals)
-    unit = Decimal(1).scaleb(-decimals)
     if expected == written:
         return ArithmeticOutcome(Verdict.VERIFIED, f"{exact} rounds to {written}", exact=exact)
-    if abs(expected - written) <= unit:
+    if rounded(left, decimals, ROUND_DOWN) == written:  # truncated toward zero
         note = f"{exact} rounds to {expected}, written {written}"
         return ArithmeticOutcome(Verdict.VERIFIED, note, [note], exact=exact)
     return ArithmeticOutcome(Verdict.REFUTED, f"the exact value is {exact} "
@@ -102,7 +107,6 @@ def _flatten(tokens: list[str]):
     """Operands (innermost bracket groups or numbers, with their value) and operators between them."""
     operands: list[tuple[str, Fraction]] = []
     operators: list[str] = []
-    depth_stack: list[int] = []
     expect_operand = True
     i = 0
     while i < len(tokens):
@@ -124,7 +128,6 @@ def _flatten(tokens: list[str]):
                 continue
             if not expect_operand:
                 operators.append("*")
-            depth_stack.append(close)
             expect_operand = True
             i += 1
             continue
@@ -235,7 +238,7 @@ def rebracket(lhs_text: str, written: str) -> tuple[str, str] | None:
     if flat is None or not 2 <= len(flat[0]) <= MAX_OPERANDS:
         return None
     operands, operators = flat
-    target = Decimal(written.strip())
+    target = Decimal(_clean(written))
     candidates = [(value, text, spans) for value, text, spans in
                   _trees(operands, operators, 0, len(operands) - 1, {})
                   if rounded(value, decimals) == target]

@@ -133,6 +133,7 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
     # a chain's condition applies to the steps that have its indices
     condition = Condition(tuple(p for p in condition.pairs if {p[0], p[1]} <= set(free)))
     checked, count, suspicious = [], 0, None
+    evaluated = COUNTEREXAMPLE_POINTS  # fewest points evaluated at a suspicious instance
     for sizes in size_assignments(network):
         concrete = Concrete(network, sizes)
         for env in _index_values(free, network, sizes, condition):
@@ -141,19 +142,23 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
                 count += 1
                 difference = (left - right).xreplace(subs) if subs else left - right
                 if not is_zero_function(difference):
-                    found = counterexample(concrete, left, right, subs, env)
+                    found, points = compare(concrete, left, right, subs, env)
                     if found is not None:
                         return Outcome(Verdict.REFUTED, "the two sides differ", checked + [sizes],
                                        count, found)
                     suspicious = suspicious or (sizes, env)
+                    evaluated = min(evaluated, points)
                 if deadline is not None and time.monotonic() > deadline:
                     return Outcome(Verdict.UNDECIDED, "time limit reached before every case was "
                                    "checked", checked, count)
         checked.append(sizes)
     if suspicious is not None:
-        return Outcome(Verdict.UNDECIDED,
-                       "not an identity when exp/tanh/log are treated as independent, yet the two "
-                       f"sides agree at {COUNTEREXAMPLE_POINTS} numeric points", checked, count)
+        if evaluated == 0:
+            evidence = "and the two sides could not be evaluated at any real point"
+        else:
+            evidence = f"yet the two sides agree at {evaluated} numeric point{'s' * (evaluated > 1)}"
+        return Outcome(Verdict.UNDECIDED, "not an identity when exp/tanh/log are treated as "
+                       f"independent, {evidence}", checked, count)
     if count == 0:
         return Outcome(Verdict.UNDECIDED, "no index values satisfy the condition", checked, 0)
     return Outcome(Verdict.VERIFIED, "", checked, count)
@@ -161,6 +166,12 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
 
 def counterexample(concrete: Concrete, left, right, subs: dict, env: dict) -> Counterexample | None:
     """Leaf values at which the two sides differ when computed with the real functions."""
+    return compare(concrete, left, right, subs, env)[0]
+
+
+def compare(concrete: Concrete, left, right, subs: dict, env: dict) -> tuple[Counterexample | None, int]:
+    """A counterexample or None, and at how many points both sides had a real value."""
+    evaluated = 0
     with working_precision():
         for attempt in range(COUNTEREXAMPLE_POINTS):
             draw = leaf_draw(RANDOM_SEED + attempt)
@@ -178,6 +189,7 @@ def counterexample(concrete: Concrete, left, right, subs: dict, env: dict) -> Co
                 continue
             if isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc):
                 continue
+            evaluated += 1
             if differ(a, b):
                 return Counterexample(
                     sizes=dict(concrete.sizes),
@@ -185,8 +197,8 @@ def counterexample(concrete: Concrete, left, right, subs: dict, env: dict) -> Co
                     leaves={_leaf_name(concrete, s): str(v) for s, v in
                             sorted(leaves.items(), key=lambda kv: _leaf_order(concrete, kv[0]))
                             if s in concrete.leaves},
-                    lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS))
-    return None
+                    lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS)), evaluated
+    return None, evaluated
 
 
 def _leaf_order(concrete: Concrete, symbol):
