@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from .errors import LatexError, Span
-from .notation import COSMETIC, IVERSON, PLACEHOLDER, REWRITES
+from .notation import COSMETIC, IVERSON, PLACEHOLDER, REWRITES, WHOLE_RANGE
 
 _COSMETIC = re.compile("|".join(COSMETIC))
 _REWRITES = [(re.compile(p), r) for p, r in REWRITES]
@@ -37,7 +37,7 @@ class RawExpr:
 
     expr: sympy.Expr
     derivatives: dict[int, DerivativeSource] = field(default_factory=dict)
-    text: str = ""
+    text: str = ""  # as the author wrote it (all of it if normalising changed this part)
 
 
 def check_braces(text: str, span: Span) -> None:
@@ -71,8 +71,24 @@ def normalise(text: str) -> str:
     text = _PRIMED.sub(lambda m: f"{m.group(1)}_{{{'p' * len(m.group(2))}}}", text)
     text = re.sub(r"\\text\s*\{\s*\}", " ", text)
     text = _normalise_sums(text)
-    text = re.sub(r"(?<!\\sqrt)\[", "(", text).replace("]", ")")
-    return text
+    return _brackets_to_parens(text)
+
+
+def _brackets_to_parens(text: str) -> str:
+    """``[ ]`` used for grouping become ``( )``; the ``[n]`` of ``\\sqrt[n]{x}`` stays."""
+    out, roots = [], []  # roots: per open '[', whether it is a root's
+    for m in re.finditer(r"\\sqrt\s*\[|[\[\]]|\\|[^\[\]\\]+", text):
+        token = m.group(0)
+        if token == "[":
+            roots.append(False)
+            token = "("
+        elif token == "]":
+            if not roots or not roots.pop():
+                token = ")"
+        elif token.endswith("["):
+            roots.append(True)
+        out.append(token)
+    return "".join(out)
 
 
 def _read_group(s: str, i: int) -> tuple[str, int]:
@@ -102,7 +118,11 @@ def _read_group(s: str, i: int) -> tuple[str, int]:
 
 
 def _normalise_sums(s: str) -> str:
-    """``\\sum_k``, ``\\sum_{k}`` and ``\\sum_{k}^{K}`` become ``\\sum_{k=1}^{N}``."""
+    """``\\sum_k``, ``\\sum_{k}`` and ``\\sum_{k}^{K}`` get both bounds: ``\\sum_{k=1}^{K}``.
+
+    A missing upper bound becomes ``\\Omega`` (WHOLE_RANGE); the resolver checks
+    that the bounds span the index's whole range.
+    """
     out, i = [], 0
     while True:
         j = s.find(r"\sum", i)
@@ -125,7 +145,8 @@ def _normalise_sums(s: str) -> str:
             var, lower = sub.split("=", 1)
         else:
             var, lower = sub, "1"
-        out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{{upper or 'N'}}} ")
+        upper = upper or "\\" + WHOLE_RANGE
+        out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{{upper}}} ")
         i = k
 
 
@@ -180,8 +201,9 @@ def _read_mention(s: str, i: int) -> tuple[str, int]:
 class _Extractor:
     """Cuts derivatives out of a normalised string, parsing their parts."""
 
-    def __init__(self, span: Span):
+    def __init__(self, span: Span, written: str):
         self.span = span
+        self.written = written  # the author's text, for messages
         self.derivatives: dict[int, DerivativeSource] = {}
         self.counter = 0
 
@@ -189,9 +211,12 @@ class _Extractor:
         n = self.counter
         self.counter += 1
         self.derivatives[n] = DerivativeSource(
-            of=None if of is None else parse_normalised(of, self.span),
-            wrt=parse_normalised(wrt, self.span))
+            of=None if of is None else self.parse(of), wrt=self.parse(wrt))
         return rf" \{PLACEHOLDER}_{{{n}}} "
+
+    def parse(self, part: str) -> RawExpr:
+        """Parse one part of a derivative; its messages quote that part, or all, as written."""
+        return parse_normalised(part, self.span, _as_written(part, self.written) or self.written)
 
     def run(self, s: str) -> str:
         pattern = re.compile(r"\\frac(?![a-zA-Z])|\\nabla(?![a-zA-Z])|\\partial(?![a-zA-Z])")
@@ -245,15 +270,19 @@ class _Extractor:
 
 _MENTION = re.compile(r"(?<![\\A-Za-z])(\\[A-Za-z]+|[A-Za-z])\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9])")
 _MASK_POOL = "ABCFGHJKLMNOPQRSTUVWXYZabcfghjklmnopqrstuvwxyz"
+_CALLED = re.compile(r"\s*(?:\^\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+)\s*)?\(")
 _COMMANDS_WITH_SUBSCRIPTS = {r"\sum", r"\prod", r"\int", r"\lim", r"\partial", r"\nabla"}
 
 
 def _mask_mentions(text: str) -> tuple[str, dict[str, str]]:
     """Replace each subscripted symbol by a fresh bare letter before parsing.
 
-    The grammar is much cheaper on bare letters, and ``x_i(o_k)`` would
-    otherwise be read as a function call. Returns the masked text and the
-    map from letter back to the symbol name latex2sympy2 would have made.
+    The grammar is much cheaper on bare letters. A letter followed by ``(``
+    is braced, ``{A}(B)``, which latex2sympy2 reads as a product where
+    ``A(B)`` would be a call of a function A; elsewhere it stays bare, as a
+    function argument must be (``\\sigma(A)`` is a call, ``\\sigma({A})`` is not).
+    Returns the masked text and the map from letter back to the symbol name
+    latex2sympy2 would have made.
     """
     used = set(re.sub(r"\\[A-Za-z]+", " ", text))
     pool = [c for c in _MASK_POOL if c not in used]
@@ -273,17 +302,22 @@ def _mask_mentions(text: str) -> tuple[str, dict[str, str]]:
                 raise OverflowError
             letters[name] = pool.pop(0)
             names[letters[name]] = name
-        return f" {letters[name]} "
+        return _masked(letters[name], m)
 
     try:
         masked = _MENTION.sub(mask, text)
         if re.search(r"(?<![\\A-Za-z])E(?![A-Za-z])", masked) and pool:
             letter = pool.pop(0)  # latex2sympy2 cannot parse a bare E
             names[letter] = "E"
-            masked = re.sub(r"(?<![\\A-Za-z])E(?![A-Za-z])", f" {letter} ", masked)
+            masked = re.sub(r"(?<![\\A-Za-z])E(?![A-Za-z])", lambda m: _masked(letter, m), masked)
         return masked, names
     except OverflowError:
         return text, {}
+
+
+def _masked(letter: str, m: re.Match) -> str:
+    """``letter`` in place of the match: braced if a ``(`` follows, so it is not called."""
+    return f" {{{letter}}} " if _CALLED.match(m.string, m.end()) else f" {letter} "
 
 
 from .parse_cache import ParseCache
@@ -335,9 +369,14 @@ def _antlr_parse_uncached(text: str):
     raise last_error
 
 
-def parse_normalised(text: str, span: Span) -> RawExpr:
-    """Parse already-normalised LaTeX, cutting derivatives out first."""
-    extractor = _Extractor(span)
+def parse_normalised(text: str, span: Span, written: str | None = None) -> RawExpr:
+    """Parse already-normalised LaTeX, cutting derivatives out first.
+
+    ``written`` is the author's text that ``text`` was normalised from; messages
+    and ``RawExpr.text`` quote it, not the normalised form.
+    """
+    written = (text if written is None else written).strip()
+    extractor = _Extractor(span, written)
     stripped = extractor.run(text)
     if not stripped.strip():
         raise LatexError("empty expression", span, "write something on both sides of '='")
@@ -355,16 +394,40 @@ def parse_normalised(text: str, span: Span) -> RawExpr:
             snippet = lines[-2][max(0, col - 8):col + 8]
             for letter, name in names.items():  # show the author's names, not the masks
                 snippet = re.sub(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", name, snippet)
-            near = f" near '{' '.join(snippet.split())}'"
-        raise LatexError(f"cannot parse '{text.strip()}': {reason.lower()}{near}", span,
+            snippet = _as_written(snippet, written)  # None if normalising changed it
+            near = f" near '{' '.join(snippet.split())}'" if snippet else ""
+        raise LatexError(f"cannot parse '{written}': {reason.lower()}{near}", span,
                          "check the braces, operators and commands of this expression") from None
     if isinstance(expr, (list, tuple)) or not isinstance(expr, sympy.Basic):
-        raise LatexError(f"'{text.strip()}' is not a single expression", span,
+        raise LatexError(f"'{written}' is not a single expression", span,
                          "write one expression per side of '='")
     if isinstance(expr, sympy.core.relational.Relational):
-        raise LatexError(f"'{text.strip()}' contains a comparison", span,
+        raise LatexError(f"'{written}' contains a comparison", span,
                          "split chains at '=' only; write conditions as \\quad (i = j)")
-    return RawExpr(expr, extractor.derivatives, text)
+    return RawExpr(expr, extractor.derivatives, written)
+
+
+def _as_written(part: str, written: str) -> str | None:
+    """The stretch of ``written`` that reads as ``part`` up to spaces and braces, or None.
+
+    Normalised text differs from the author's (``k_{p}`` for ``k'``, ``\\cdot`` for
+    ``*``); messages quote the author, so a part that normalising changed has no stretch.
+    """
+    keep = [i for i, ch in enumerate(written) if not ch.isspace() and ch not in "{}"]
+    target = re.sub(r"[\s{}]", "", part)
+    at = "".join(written[i] for i in keep).find(target)
+    if not target or at < 0:
+        return None
+    start, end = keep[at], keep[at + len(target) - 1] + 1
+
+    def depth() -> int:
+        return written[start:end].count("{") - written[start:end].count("}")
+
+    while end < len(written) and written[end] in "} " and depth() > 0:
+        end += 1  # take back the braces that close the stretch
+    while start > 0 and written[start - 1] in "{ " and depth() < 0:
+        start -= 1
+    return written[start:end].strip()
 
 
 def parse_latex(text: str, span: Span) -> RawExpr:
@@ -374,4 +437,4 @@ def parse_latex(text: str, span: Span) -> RawExpr:
         normalised = normalise(text)
     except LatexError as err:
         raise err.located(span)
-    return parse_normalised(normalised, span)
+    return parse_normalised(normalised, span, text)

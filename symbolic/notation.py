@@ -66,3 +66,6 @@ REWRITE_HINTS = {
 
 # Placeholder symbol for derivatives cut out before parsing: \Xi_{n}.
 PLACEHOLDER = "Xi"
+
+# Upper bound given to a sum written without one (\sum_k): the index's whole range.
+WHOLE_RANGE = "Omega"

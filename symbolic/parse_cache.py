@@ -2,13 +2,15 @@
 
 The Python ANTLR runtime builds its prediction DFA anew in every process,
 which costs most of a cold check; a parse that was done before is read back
-instead. Entries are SymPy ``srepr`` strings keyed by the exact text handed
-to the parser.
+instead. Entries are SymPy ``srepr`` strings (arguments in the parser's
+order) keyed by the exact text handed to the parser; one is stored only if it
+reads back as exactly the expression the parser returned.
 """
 
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import tempfile
@@ -24,7 +26,7 @@ class ParseCache:
     ~/.cache/gradproof; GRADPROOF_CACHE=off disables it. A broken cache is ignored.
     """
 
-    VERSION = "1"
+    VERSION = "2"  # 1 stored Add/Mul arguments reordered
 
     def __init__(self):
         self.entries: dict[str, str] | None = None
@@ -59,8 +61,15 @@ class ParseCache:
     def put(self, text: str, expr) -> None:
         if self.entries is None:
             self._load()
-        if isinstance(expr, sympy.Basic):
-            self.entries[text] = sympy.srepr(expr)
+        if self.path is None or not isinstance(expr, sympy.Basic):
+            return  # disabled: lru_cache in latex.py already serves this process
+        stored = sympy.srepr(expr, order="none")
+        try:
+            exact = sympy.srepr(_from_srepr(stored), order="none") == stored
+        except Exception:
+            exact = False
+        if exact:
+            self.entries[text] = stored
             self.dirty = True
 
     def save(self) -> None:
@@ -78,6 +87,23 @@ class ParseCache:
 
 
 def _from_srepr(text: str):
+    """The expression ``text`` is the srepr of, built as the parser built it: unevaluated."""
+    with sympy.evaluate(False):
+        return eval(text, {"__builtins__": {}}, _namespace())  # noqa: S307 - our own srepr output
+
+
+@functools.cache
+def _namespace() -> dict:
     namespace = {name: getattr(sympy, name) for name in dir(sympy) if not name.startswith("_")}
     namespace["Function"] = sympy.Function
-    return eval(text, {"__builtins__": {}}, namespace)  # noqa: S307 - our own srepr output
+    # latex2sympy2 builds sums with evaluation on (their bodies are unevaluated already);
+    # unevaluated, Sum would wrap its body in Mul(1, body).
+    namespace["Sum"], namespace["Product"] = _evaluated(sympy.Sum), _evaluated(sympy.Product)
+    return namespace
+
+
+def _evaluated(cls):
+    def build(*args):
+        with sympy.evaluate(True):
+            return cls(*args)
+    return build

@@ -17,7 +17,8 @@ import sympy
 from .errors import ModelError, NotationError, Span
 from .functions import FUNCTIONS, Exp, Log
 from .latex import RawExpr
-from .notation import FUNCTION_NAMES, NON_DIFFERENTIABLE, PLACEHOLDER, REWRITE_HINTS
+from .notation import (FUNCTION_NAMES, NON_DIFFERENTIABLE, PLACEHOLDER, REWRITE_HINTS,
+                       WHOLE_RANGE)
 from .tensors import Network, Tensor, index_symbol
 
 
@@ -155,17 +156,16 @@ class Resolver:
         return tensor.entry(*indices)
 
     def unknown(self, mention: Mention) -> Tensor:
+        if not mention.tokens and mention.name in self.network.index_ranges.values():
+            letters = ", ".join(k for k, v in self.network.index_ranges.items() if v == mention.name)
+            raise NotationError(f"{mention.name} is a size (the range of {letters}), not a value",
+                                self.span, "sizes cannot appear in formulas: write the constant as "
+                                           "a number or a named leaf such as c")
         ranges = tuple(self.range_of(t) for t in mention.tokens)
         if self.mode == "define" and None not in ranges:
             tensor = Tensor(mention.name, ranges)
             self.network.tensors[tensor.key] = tensor
             return tensor
-        if not mention.tokens:
-            candidates = [t for t in self.network.tensors.values() if t.name == mention.name]
-            hint = self._glued_hint(mention.name)
-            if candidates:
-                raise NotationError(f"{mention.name} needs its indices here: it is "
-                                    f"{', '.join(map(str, candidates))}", self.span, hint)
         known = sorted({t.name for t in self.network.tensors.values()})
         raise NotationError(f"unknown symbol {mention.written}", self.span,
                             self._glued_hint(mention.name) or
@@ -252,9 +252,9 @@ class Resolver:
     def _sum(self, e: sympy.Sum):
         body = e.function
         limits = []
-        for var, _lower, _upper in e.limits:
+        for var, lower, upper in e.limits:
             mention = split_symbol(var.name)
-            token = mention.name + "'" * (mention.tokens[0].count("p") if mention.tokens else 0)
+            token = mention.name + "'" * sum(t.count("p") for t in mention.tokens)
             if mention.tokens and not all(set(t) <= {"p"} for t in mention.tokens):
                 token = var.name
             if not re.fullmatch(r"[A-Za-z]'*", token):
@@ -262,8 +262,20 @@ class Resolver:
                                     r"sum over an index letter: \sum_k or \sum_{k=1}^{K}")
             symbol = self.index(token)
             size = self.network.size_symbol(token)
+            self._whole_range(token, size, lower, upper)
             limits.append((symbol, 0, size - 1))
         return sympy.Sum(self._convert(body), *limits)
+
+    def _whole_range(self, token: str, size: sympy.Symbol, lower, upper) -> None:
+        """Raise unless the written bounds are 1 and the size (or none: the whole range)."""
+        unwritten = upper == sympy.Symbol(WHOLE_RANGE)
+        plain = [re.sub(r"[{}\s]", "", str(x)) for x in (upper, size)]  # N_{h} is N_h
+        if lower == 1 and (unwritten or plain[0] == plain[1]):
+            return
+        bounds = f"from {lower}" if unwritten else f"from {lower} to {upper}"
+        raise NotationError(f"the sum over {token} runs {bounds}, not over all of 1..{size}",
+                            self.span, rf"write \sum_{{{token}=1}}^{{{size}}} or \sum_{{{token}}}: "
+                                       "partial sums are not supported")
 
 
 def free_indices(expr) -> set[sympy.Symbol]:

@@ -1,0 +1,176 @@
+"""Parsing and resolving: the parse cache, masks, sums and their bounds, sizes, roots, messages."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from symbolic import latex
+from symbolic.check import Options, check_text
+from symbolic.errors import LatexError, Span
+from symbolic.latex import _antlr_parse_uncached, normalise, parse_latex
+from symbolic.parse_cache import ParseCache
+from symbolic.verdicts import Verdict
+
+SPAN = Span("t.md", 3, 5)
+
+CONTEXT = r"""```derivation
+indices: {i: I, j: J, k: K}
+define: |
+  z_j = \sum_i w_{ij} x_i + b_j
+  h_j = \tanh(z_j)
+  a_k = \sum_j w_{jk} h_j + b_k
+  %s
+  L = -\sum_k t_k \log o_k
+assume: [one-hot t]
+```
+
+"""
+SOFTMAX = r"o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}"
+
+
+def claims(math: str, softmax: str = SOFTMAX):
+    """The results of one note: the context above (with ``softmax``) and ``math`` after it."""
+    return check_text(CONTEXT % softmax + math, "t.md", Options(timeout=30, diagnose=False)).claims
+
+
+def only(math: str, softmax: str = SOFTMAX):
+    found = claims(math, softmax)
+    assert len(found) == 1, [(c.verdict, c.message) for c in found]
+    return found[0]
+
+
+def assert_located_error(claim, message: str, hint: str) -> None:
+    assert claim.verdict == Verdict.ERROR
+    assert claim.message.startswith(message), claim.message
+    assert hint in (claim.hint or ""), claim.hint
+    assert "\n" not in claim.message and claim.line >= 1 and claim.column >= 1
+
+
+# -- 1. the parse cache gives back what the parser returned -----------------------------------
+PARSED = [
+    r"0.84 \cdot (0.57 - 0)",           # Mul(21/25, Add(57/100, 0)): no folding to 1197/2500
+    r"\frac{21}{25} (0 + 0.57)",
+    r"2 \cdot 3 + x - x",               # Add keeps its terms and their order
+    r"\frac{A}{A}",
+    r"0.4 - (-0.478 \cdot 0.1)",
+    r"\sum_{k=1}^{N} A (1 - A)",        # Sum would wrap an unevaluated body in Mul(1, body)
+    r"\frac{A}{\sum_{k=1}^{N} e^{B}}",
+    r"\sigma(A) + \tanh^2(B) + \ln(C) + \sqrt[3]{D}",
+]
+
+
+@pytest.mark.parametrize("text", PARSED)
+def test_parse_cache_reads_back_exactly_what_the_parser_returned(text, tmp_path, monkeypatch):
+    monkeypatch.delenv("GRADPROOF_CACHE", raising=False)
+    monkeypatch.setenv("GRADPROOF_CACHE_DIR", str(tmp_path))
+    parsed = _antlr_parse_uncached(text)
+    writer = ParseCache()
+    writer.put(text, parsed)
+    writer.save()
+    cached = ParseCache().get(text)  # a new process: read from the file
+    assert cached is not None
+    assert sympy.srepr(cached, order="none") == sympy.srepr(parsed, order="none")
+    assert cached == parsed
+
+
+def test_a_warm_cache_gives_the_cold_results(tmp_path, monkeypatch):
+    monkeypatch.delenv("GRADPROOF_CACHE", raising=False)
+    monkeypatch.setenv("GRADPROOF_CACHE_DIR", str(tmp_path))
+    note = CONTEXT % SOFTMAX + "$$0.84 \\cdot (0.57 - 0) = 0.479 \\tag{n}$$\n\n" \
+        "$$\\nabla b_k = o_k - t_k \\tag{g}$$\n"
+    runs = []
+    for _ in range(2):
+        latex._antlr_parse.cache_clear()
+        monkeypatch.setattr(latex, "_CACHE", ParseCache())
+        runs.append([(c.label, c.verdict, c.message) for c in check_text(note, "t.md").claims])
+        latex._CACHE.save()
+    latex._antlr_parse.cache_clear()
+    assert (tmp_path / f"parse-v{ParseCache.VERSION}.json").exists()
+    assert runs[0] == runs[1]
+
+
+# -- 2. a sum binds its index with all its primes ----------------------------------------------
+def test_a_sum_over_a_double_primed_index_binds_it():
+    claim = only(r"$$\frac{\partial L}{\partial a_k} = o_k - t_k$$",
+                 r"o_k = \frac{e^{a_k}}{\sum_{k''} e^{a_{k''}}}")
+    assert claim.verdict == Verdict.PROVED, claim.message
+
+
+# -- 3. a subscripted symbol before parentheses is a factor, not a function --------------------
+@pytest.mark.parametrize("math", [
+    r"$$t_k(h_j) = h_j t_k$$",
+    r"$$t_k^2(h_j) = h_j t_k^{2}$$",
+    r"$$t_k (h_j) (o_k) = t_k h_j o_k$$",
+])
+def test_a_symbol_followed_by_parentheses_multiplies(math):
+    claim = only(math)
+    assert claim.verdict == Verdict.PROVED, claim.message
+
+
+def test_function_arguments_stay_function_arguments():
+    masked, _names = latex._mask_mentions(r"t_{k}(h_{j}) \sigma(z_{j}) + x_{i}^{2}(y_{i})")
+    assert " ".join(masked.split()) == r"{A} ( B ) \sigma( C ) + {F} ^{2}( G )"
+    claim = only(r"$$\frac{\partial L}{\partial o_k} = -\frac{t_k}{o_k}$$",
+                 r"o_k = \sigma(a_k)")
+    assert claim.verdict == Verdict.PROVED, claim.message
+
+
+# -- 4. written bounds must be the whole range -------------------------------------------------
+@pytest.mark.parametrize("bounds", [r"\sum_{k=2}^{K}", r"\sum_{k=1}^{K-1}", r"\sum_{k=0}^{K-1}",
+                                    r"\sum_{k=1}^{J}", r"\sum_{k=2}"])
+def test_a_partial_sum_is_an_error_not_a_full_sum(bounds):
+    claim = only(f"$${bounds} t_k = \\sum_k t_k$$")
+    assert_located_error(claim, "the sum over k runs from ",
+                         r"write \sum_{k=1}^{K} or \sum_{k}: partial sums are not supported")
+    assert "not over all of 1..K" in claim.message
+
+
+@pytest.mark.parametrize("bounds", [r"\sum_{k=1}^{K}", r"\sum_{k=1}^K", r"\sum_k^{K}", r"\sum_{k}",
+                                    r"\sum\limits_{k = 1}^{K}"])
+def test_the_whole_range_may_be_written_out(bounds):
+    claim = only(f"$${bounds} o_k t_k = \\sum_{{k'}} t_{{k'}} o_{{k'}}$$")
+    assert claim.verdict == Verdict.PROVED, claim.message
+
+
+# -- 5. a size is not a value ------------------------------------------------------------------
+def test_a_size_in_a_definition_is_an_error():
+    found = check_text(CONTEXT.replace(r"L = -\sum_k", r"L = -\frac{1}{K}\sum_k") % SOFTMAX
+                       + "$$\\nabla b_k = \\frac{1}{K}(o_k - t_k)$$\n", "t.md").claims
+    assert_located_error(found[0], "K is a size (the range of k), not a value",
+                         "sizes cannot appear in formulas")
+    assert found[0].line == 8  # the line of L
+
+
+def test_a_size_in_a_claim_is_an_error():
+    assert_located_error(only(r"$$\sum_k 1 = K$$"), "K is a size (the range of k), not a value",
+                         "write the constant as a number or a named leaf")
+
+
+# -- 7. roots keep their brackets --------------------------------------------------------------
+def test_an_nth_root_keeps_its_brackets_and_others_become_parentheses():
+    assert normalise(r"\sqrt[3]{x} + \sqrt [n]{[y]} [a]") == r"\sqrt[3]{x} + \sqrt [n]{(y)} (a)"
+    assert only(r"$$\sqrt[3]{b_k} [o_k] = b_k^{1/3} o_k$$").verdict == Verdict.PROVED
+
+
+# -- 8. messages quote what the author wrote ---------------------------------------------------
+def test_a_parse_error_quotes_the_text_as_written():
+    with pytest.raises(LatexError) as caught:
+        parse_latex(r"\sum_{k'}  t_{k'} * \log", SPAN)
+    message = caught.value.one_line()
+    assert message.startswith(r"t.md:3:5: error: cannot parse '\sum_{k'}  t_{k'} * \log': ")
+    for normalised in ("k_{p}", r"\cdot", r"\ln", "^{N}", "Omega"):
+        assert normalised not in message
+
+
+def test_a_parse_error_points_near_the_authors_text():
+    with pytest.raises(LatexError) as caught:
+        parse_latex(r"\frac12 + h_j + )", SPAN)
+    assert caught.value.message.startswith(r"cannot parse '\frac12 + h_j + )'")
+    assert caught.value.message.endswith(" near '+ h_j + )'")
+
+
+def test_a_derivative_error_quotes_the_text_as_written():
+    claim = only(r"$$\frac{\partial L}{\partial (w_{jk'} + 1)} = 0$$")
+    assert_located_error(claim, r"cannot differentiate by '\frac{\partial L}{\partial (w_{jk'} + 1)}'",
+                         "differentiate by one tensor entry")
