@@ -104,13 +104,13 @@ class NoteChecker:
             self.context = build_context(source.data, source.defines, source.span)
             self.context_error = None
             self.contexts.append(self.context)
-        except GradproofError as err:
+        except GradproofError as err:  # located in the block's file (a --context file or this note)
             self.context = None
-            self.context_error = error_record(self.note.path, err, source.span)
+            self.context_error = error_record(source.span.path, err, source.span)
             report.claims.append(self.context_error)
         except Exception as exc:  # a bug must not become a traceback for the user
             self.context = None
-            self.context_error = error_record(self.note.path, _internal(exc, source.span))
+            self.context_error = error_record(source.span.path, internal_error(exc, source.span))
             report.claims.append(self.context_error)
         self.last_term = None
 
@@ -123,26 +123,18 @@ class NoteChecker:
             return self._fragment(terms)
         base = dict(label=chain.label, source=chain.source, condition=chain.condition,
                     expected=chain.expect)
-        if self.context is None:
-            numbers = self._pure_numbers(terms)
-            if numbers is not None:
-                return self._numbers_chain(chain, terms, numbers, base)
-            if self.context_error is not None:
-                err = NotationError("cannot be checked: the derivation block above has an error",
-                                    terms[0].span, "fix the derivation block first")
-            else:
-                err = NotesError("math before any derivation block", terms[0].span,
-                                 "add a ```derivation block above it (or pass --context FILE)")
-            return error_record(self.note.path, err, **base)
-        if base["expected"] is None and chain.label is not None:
+        if self.context is not None and base["expected"] is None and chain.label is not None:
             base["expected"] = self.context.expect.get(chain.label)
         started = time.perf_counter()
         try:
-            record = self._check_chain(chain, terms, base)
+            if self.context is None:
+                record = self._numbers_chain(terms, base)
+            else:
+                record = self._check_chain(chain, terms, base)
         except GradproofError as err:
             record = error_record(self.note.path, err, chain.span, **base)
         except Exception as exc:
-            record = error_record(self.note.path, _internal(exc, chain.span), **base)
+            record = error_record(self.note.path, internal_error(exc, chain.span), **base)
         if record is not None:
             record.seconds = time.perf_counter() - started
         return record
@@ -160,20 +152,34 @@ class NoteChecker:
         return None
 
     def _pure_numbers(self, terms: list[Term]):
-        """The terms' values when every term is plain arithmetic, else None."""
+        """The exact values of the terms when every term is plain arithmetic, else None.
+
+        A parse may come back unevaluated (``0.5 - 0.479 \\times 0.01`` as a sum), so the
+        value is evaluated before it is tested: cached or not, the answer is the same.
+        """
         values = []
         for term in terms:
             try:
                 raw = parse_latex(term.text, term.span)
             except GradproofError:
                 return None
-            if raw.derivatives or not raw.expr.is_Number:
+            if raw.derivatives or not isinstance(raw.expr, sympy.Expr) or not raw.expr.is_number:
                 return None
-            values.append(raw.expr)
+            value = raw.expr.doit()
+            if not value.is_Rational:  # the arithmetic check is exact: \sqrt{2} = 1.414 is not one
+                return None
+            values.append(value)
         return values
 
-    def _numbers_chain(self, chain: ChainSource, terms, values, base) -> ClaimResult:
-        started = time.perf_counter()
+    def _numbers_chain(self, terms: list[Term], base: dict) -> ClaimResult:
+        """A chain outside any context: worked numbers, or an error saying why it cannot be checked."""
+        values = self._pure_numbers(terms)
+        if values is None:
+            if self.context_error is not None:
+                raise NotationError("cannot be checked: the derivation block above has an error",
+                                    terms[0].span, "fix the derivation block first")
+            raise NotesError("math before any derivation block", terms[0].span,
+                             "add a ```derivation block above it (or pass --context FILE)")
         steps = [self._step(terms[k], terms[k + 1], values[k], values[k + 1], None, None, None)
                  for k in range(len(terms) - 1)]
         span = terms[0].span
@@ -181,7 +187,6 @@ class NoteChecker:
                              steps=steps, **base)
         record.warnings = [w for s in steps for w in s.warnings]
         record.message = _summary(record)
-        record.seconds = time.perf_counter() - started
         self.last_term = (terms[-1], values[-1])
         return record
 
@@ -213,10 +218,11 @@ class NoteChecker:
                                 chain.condition_span or span,
                                 "conditions restrict the free indices of the claim")
         deadline = time.monotonic() + self.options.timeout
+        continued = len(terms) > len(chain.terms)  # starts from the previous chain's last term
         steps = []
         for k in range(len(terms) - 1):
             steps.append(self._step(terms[k], terms[k + 1], parsed[k], parsed[k + 1], condition,
-                                    deadline, chain.condition))
+                                    deadline, chain.condition, first=k == 0 and not continued))
         self.last_term = (terms[-1], parsed[-1])
         record = ClaimResult(path, span.line, span.column, chain_verdict(steps), steps=steps, **base)
         record.warnings = [w for s in steps for w in s.warnings]
@@ -245,7 +251,14 @@ class NoteChecker:
         network.tensors[tensor.key] = tensor
         return Definition(tensor, idx, expr, terms[1].span, terms[1].text)
 
-    def _step(self, left: Term, right: Term, lhs, rhs, condition, deadline, condition_text) -> StepResult:
+    def _step(self, left: Term, right: Term, lhs, rhs, condition, deadline, condition_text,
+              first: bool = True) -> StepResult:
+        """Check one '=': arithmetic between numbers, else an identity.
+
+        A later step from a formula to a number (``h_j (o_k - t_k) = 0.84 \\times 0.57``) that
+        is not an identity is a substitution of numbers and is not checked; a chain's first
+        step is a claim, so ``\\sum_k o_k = 2`` is refuted.
+        """
         started = time.perf_counter()
         step = StepResult(Verdict.SKIPPED, _tex(left), _tex(right), right.span.line,
                           right.span.column, condition=condition_text)
@@ -258,8 +271,6 @@ class NoteChecker:
                 if moved is not None:
                     step.message += (f"; with brackets moved, {moved[0]} = {moved[1]} gives the "
                                      "written value (a bracket is missing or misplaced)")
-        elif _is_number(rhs) and not lhs.has(Grad) and not _is_number(lhs) and lhs.free_symbols:
-            step.kind, step.message = "substitution", "substitution of numbers: not checked"
         else:
             try:
                 outcome = check_identity(self.context.network, self.context.assumptions, lhs, rhs,
@@ -276,6 +287,11 @@ class NoteChecker:
                     if proved(self.context, lhs, rhs, condition):
                         step.verdict = Verdict.PROVED
                         step.message = "proved for every size; " + step.message
+            substitution = _is_number(rhs) and not lhs.has(Grad) and lhs.free_symbols
+            if substitution and not first and not step.verdict.holds:
+                step = StepResult(Verdict.SKIPPED, _tex(left), _tex(right), right.span.line,
+                                  right.span.column, "substitution of numbers: not checked",
+                                  kind="substitution", condition=condition_text)
         step.seconds = time.perf_counter() - started
         return step
 
@@ -312,7 +328,7 @@ def _summary(record: ClaimResult) -> str:
         f" ({len(steps) - checked} substitutions not checked)" if checked < len(steps) else "")
 
 
-def _internal(exc: Exception, span: Span) -> GradproofError:
+def internal_error(exc: Exception, span: Span) -> GradproofError:
     return GradproofError(f"internal error while checking ({type(exc).__name__}: {exc})", span,
                           "this is a gradproof bug; please report it with this note")
 

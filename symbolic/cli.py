@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import GradproofError, UsageError
+from .errors import GradproofError, Span, UsageError
 
 DESCRIPTION = ("Check hand-written gradient derivations exactly: Markdown + LaTeX notes in, "
                "verdicts, counterexamples and correct formulas out.")
@@ -131,21 +131,43 @@ def collect_paths(paths: list[str]) -> list[Path]:
     return found
 
 
+def context_block(path: str):
+    """The first derivation block of the ``--context`` file, checked to build a model.
+
+    Raises:
+        GradproofError: located in that file: it cannot be read, a problem comes before
+            its first derivation block (invalid YAML, an unclosed block), it has none,
+            or the block does not build a model.
+    """
+    from .check import internal_error
+    from .context import build_context
+    from .notes import ContextSource, Problem, read_note
+
+    note = read_note(path)
+    block = next((i for i in note.items if isinstance(i, (ContextSource, Problem))), None)
+    if isinstance(block, Problem):
+        raise block.error
+    if block is None:
+        raise UsageError("the --context file has no derivation block", Span(path, 1, 1),
+                         "--context takes a note whose ```derivation block declares the model")
+    try:
+        build_context(block.data, block.defines, block.span)
+    except GradproofError as err:
+        raise err.located(block.span)
+    except Exception as exc:  # a bug must not become a traceback for the user
+        raise internal_error(exc, block.span) from exc
+    return block
+
+
 def _check(args) -> int:
     from .check import Options, check_file
-    from .notes import ContextSource, read_note
     from .report import exit_code, render
     from .settings import DEFAULT_TIMEOUT
 
     options = Options(timeout=args.timeout or DEFAULT_TIMEOUT, inline=args.inline,
                       diagnose=not args.no_diagnosis)
     if args.context:
-        note = read_note(args.context)
-        blocks = [i for i in note.items if isinstance(i, ContextSource)]
-        if not blocks:
-            raise UsageError(f"{args.context} has no derivation block", None,
-                             "--context takes a note whose ```derivation block declares the model")
-        options.context = blocks[0]
+        options.context = context_block(args.context)
     reports = [check_file(p, options) for p in collect_paths(args.paths)]
     print(render(reports, args.format, args.verbose))
     return exit_code(reports)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from .check import NoteChecker, Options
 from .context import Context, split_equation
+from .derive import derive_parameters
 from .errors import GradproofError
 from .notes import ChainSource, ContextSource, read_note
-from .report import summary
+from .report import summary_line as report_summary_line
 from .results import ClaimResult, FileReport, StepResult
 from .verdicts import Verdict
 
@@ -86,12 +87,8 @@ def check_note(path: str | Path, derive: bool = True) -> CheckedNote:
     return CheckedNote(str(path), title, report, kept, terms)
 
 
-def derived_gradients(context: Context) -> list | str | None:
-    """The gradients of the loss w.r.t. every parameter, or None while derive is unavailable."""
-    try:
-        from .derive import derive_parameters
-    except (ImportError, AttributeError):
-        return None
+def derived_gradients(context: Context) -> list | str:
+    """The gradients of the loss w.r.t. every parameter, or the one-line error that stopped them."""
     try:
         return list(derive_parameters(context))
     except GradproofError as err:
@@ -120,10 +117,7 @@ def correct_equation(claim: ClaimResult, sides: list[str]) -> str:
 
 def summary_line(report: FileReport) -> str:
     """The verdict counts of ``report`` in one line, ending with how many claims fail."""
-    counts = summary([report])
-    parts = [f"{n} {v}" for v, n in counts.items() if v not in ("claims", "failing")]
-    status = "all as expected" if counts["failing"] == 0 else f"{counts['failing']} failing"
-    return f"{', '.join(parts) or 'nothing to check'}; {counts['claims']} claims, {status}"
+    return report_summary_line([report])
 
 
 def expectation(claim: ClaimResult) -> str:
@@ -141,5 +135,4 @@ def failing_steps(claim: ClaimResult) -> list[tuple[int, StepResult]]:
 
 def derived_parts(item) -> tuple[str, str, Verdict]:
     """A derived gradient as (LaTeX of ∂of/∂wrt, LaTeX of its formula, verdict)."""
-    verdict = item.verdict if isinstance(item.verdict, Verdict) else Verdict(str(item.verdict))
-    return rf"\frac{{\partial {item.of_latex}}}{{\partial {item.wrt_latex}}}", item.latex, verdict
+    return rf"\frac{{\partial {item.of_latex}}}{{\partial {item.wrt_latex}}}", item.latex, item.verdict

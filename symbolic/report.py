@@ -18,12 +18,21 @@ MARKS = {
 }
 
 
+def counted(claim: ClaimResult) -> bool:
+    """Whether a claim counts (summary, exit code, pytest item).
+
+    Definitions and wholly skipped chains (substitutions only) do not, unless
+    the author wrote an expectation for them: then it is checked like any claim.
+    """
+    return claim.expected is not None or claim.verdict not in (Verdict.DEFINITION, Verdict.SKIPPED)
+
+
 def exit_code(reports: Iterable[FileReport]) -> int:
     """1 if a claim fails as refuted, else 2 for errors, 3 for undecided, else 0.
 
     A claim whose verdict matches its recorded expectation passes.
     """
-    failing = [c for r in reports for c in r.claims if not c.passes]
+    failing = [c for r in reports for c in r.claims if counted(c) and not c.passes]
     verdicts = {c.verdict for c in failing}
     if Verdict.REFUTED in verdicts or any(c.expected for c in failing):
         return 1
@@ -37,21 +46,20 @@ def exit_code(reports: Iterable[FileReport]) -> int:
 def summary(reports: list[FileReport]) -> dict[str, int]:
     counts = Counter(c.verdict.value for r in reports for c in r.claims)
     result = {v.value: counts[v.value] for v in Verdict if counts[v.value]}
-    claims = [c for r in reports for c in r.claims
-              if c.verdict not in (Verdict.DEFINITION, Verdict.SKIPPED)]
+    claims = [c for r in reports for c in r.claims if counted(c)]
     result["claims"] = len(claims)
     result["failing"] = sum(1 for c in claims if not c.passes)
     return result
 
 
-def _claim_lines(report: FileReport, claim: ClaimResult, verbose: bool) -> list[str]:
+def _claim_lines(claim: ClaimResult, verbose: bool) -> list[str]:
     mark = MARKS[claim.verdict]
     label = f" ({claim.label})" if claim.label else ""
     expect = ""
     if claim.expected is not None:
         expect = f"  [expected {claim.expected.value}: {'ok' if claim.passes else 'MISMATCH'}]"
     warned = " (warning)" if claim.warnings else ""
-    head = (f"{report.path}:{claim.line}:{claim.column}{label} {mark} {claim.verdict.value}"
+    head = (f"{claim.path}:{claim.line}:{claim.column}{label} {mark} {claim.verdict.value}"
             f"{warned}{expect}")
     if claim.verdict == Verdict.DEFINITION:
         return [f"{head}  {claim.message}"] if verbose else []
@@ -83,14 +91,20 @@ def render_text(reports: list[FileReport], verbose: bool = False) -> str:
     out: list[str] = []
     for report in reports:
         for claim in report.claims:
-            out.extend(_claim_lines(report, claim, verbose))
+            out.extend(_claim_lines(claim, verbose))
+    seconds = sum(r.seconds for r in reports)
+    line = summary_line(reports, " — ", f" in {len(reports)} file(s)")
+    out.append(f"summary: {line} ({seconds:.2f} s)")
+    return "\n".join(out)
+
+
+def summary_line(reports: list[FileReport], sep: str = "; ", where: str = "") -> str:
+    """The verdict counts in one line, ending with how many claims fail (text report and exports):
+    ``5 verified, 1 refuted{sep}6 claims{where}, all as expected``."""
     counts = summary(reports)
     parts = [f"{n} {v}" for v, n in counts.items() if v not in ("claims", "failing")]
-    seconds = sum(r.seconds for r in reports)
     status = "all as expected" if counts["failing"] == 0 else f"{counts['failing']} failing"
-    out.append(f"summary: {', '.join(parts) or 'nothing to check'} — {counts['claims']} claims "
-               f"in {len(reports)} file(s), {status} ({seconds:.2f} s)")
-    return "\n".join(out)
+    return f"{', '.join(parts) or 'nothing to check'}{sep}{counts['claims']} claims{where}, {status}"
 
 
 def render_json(reports: list[FileReport]) -> str:
@@ -113,10 +127,10 @@ def render_github(reports: list[FileReport]) -> str:
                 text = f"{name} {c.verdict.value}: {c.message}"
                 if c.correct:
                     text += f" — correct: {c.correct}"
-                out.append(f"::{level} file={report.path},line={c.line},col={c.column},"
+                out.append(f"::{level} file={c.path},line={c.line},col={c.column},"
                            f"title=gradproof {c.verdict.value}::{_escape(text)}")
             for w in c.warnings:
-                out.append(f"::warning file={report.path},line={c.line},col={c.column},"
+                out.append(f"::warning file={c.path},line={c.line},col={c.column},"
                            f"title=gradproof warning::{_escape(w)}")
     counts = summary(reports)
     out.append(f"gradproof: {counts['claims']} claims, {counts['failing']} failing")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,8 +13,11 @@ import pytest
 
 from symbolic.cli import main
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "derivations" / "backprop_seed.md"
+NUMBERS = ROOT / "derivations" / "seed_worked_numbers.md"
 
 CONTEXT = r"""```derivation
 indices: {j: J, k: K}
@@ -92,6 +96,9 @@ BAD_INPUTS = {
                       "  L = \\sum_k a_k\n```\n", "index letter q has no range"),
     "binary.md": (b"```derivation\n\xff\xfe\x00garbage\n", "UTF-8"),
 }
+# where each error is: line:column in the file
+BAD_INPUT_AT = {"empty.md": "1:1", "no_block.md": "3:3", "bad_yaml.md": "3:1", "cycle.md": "4:8",
+                "undeclared.md": "4:8", "binary.md": "2:1"}
 
 
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
@@ -104,6 +111,25 @@ def test_bad_input_is_one_located_line_and_exit_2(tmp_path, name):
     assert "Traceback" not in proc.stdout + proc.stderr
     assert fragment.lower() in proc.stdout.lower(), proc.stdout
     assert f"{path}:" in proc.stdout
+    located = [line for line in proc.stdout.splitlines() if line.startswith(f"{path}:")]
+    assert located == [f"{path}:{BAD_INPUT_AT[name]} ! error"], proc.stdout
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_context_file_is_one_line_located_in_it_and_exit_2(tmp_path, name):
+    text, fragment = BAD_INPUTS[name]
+    ctx = write(tmp_path, name, text)
+    note = write(tmp_path, "n.md", "$$\\nabla w_{jk} = h_j (o_k - t_k)$$\n")
+    proc = subprocess.run([sys.executable, "-m", "symbolic.cli", "check", "--context", str(ctx),
+                           str(note)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    if name in ("empty.md", "no_block.md"):  # no block before (or instead of) the problem
+        where, fragment = "1:1", "the --context file has no derivation block"
+    else:
+        where = BAD_INPUT_AT[name]
+    assert re.fullmatch(rf"{re.escape(str(ctx))}:{where}: error: .*{re.escape(fragment)}.* \(hint: .+\)\n",
+                        proc.stderr, re.IGNORECASE), proc.stderr
 
 
 def test_large_file_is_handled(tmp_path, capsys):
@@ -180,3 +206,86 @@ def test_expecting_proved_needs_a_proof_and_expecting_verified_accepts_one(tmp_p
     claims = {c["label"]: c for c in json.loads(capsys.readouterr().out)["files"][0]["claims"]}
     assert claims["v"]["verdict"] == "verified" and not claims["v"]["passes"]
     assert claims["p"]["verdict"] == "proved" and claims["p"]["passes"]
+
+
+def _without_seconds(data):
+    if isinstance(data, dict):
+        return {k: _without_seconds(v) for k, v in data.items() if k != "seconds"}
+    if isinstance(data, list):
+        return [_without_seconds(v) for v in data]
+    return data
+
+
+def test_worked_numbers_are_the_same_cold_and_warm(tmp_path):
+    def run(**env):
+        proc = subprocess.run([sys.executable, "-m", "symbolic.cli", "check", "--format", "json",
+                               str(NUMBERS)], capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, **env))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return _without_seconds(json.loads(proc.stdout))
+
+    cold = run(GRADPROOF_CACHE="off")
+    cache = tmp_path / "cache"
+    filling = run(GRADPROOF_CACHE_DIR=str(cache))
+    assert any(cache.iterdir()), "the first warm run should have written the parse cache"
+    warm = run(GRADPROOF_CACHE_DIR=str(cache))
+    assert cold == filling == warm
+    assert cold["summary"] == {"verified": 5, "refuted": 1, "claims": 6, "failing": 0}
+
+
+@pytest.mark.parametrize("total, verdicts, code", [("2", {"refuted"}, 1),
+                                                    ("1", {"verified", "proved"}, 0)])
+def test_first_step_equal_to_a_number_is_checked(tmp_path, capsys, total, verdicts, code):
+    path = write(tmp_path, "n.md", CONTEXT + f"\n$$\\sum_k o_k = {total} \\tag{{s}}$$\n")
+    assert main(["check", "--format", "json", "--no-diagnosis", str(path)]) == code
+    claim = json.loads(capsys.readouterr().out)["files"][0]["claims"][0]
+    assert claim["verdict"] in verdicts
+    assert claim["steps"][0]["kind"] == "identity"
+    if total == "2":
+        sides = claim["steps"][0]["counterexample"]
+        assert (float(sides["lhs"]), float(sides["rhs"])) == (1, 2)
+
+
+SKIPPED_ONLY = CONTEXT + r"""
+$$\nabla w_{jk} = h_j (o_k - t_k)$$
+
+$$= 0.84 \times (0.57 - 0) \tag{u}
+% expect: verified
+$$
+"""
+
+
+def test_skipped_claim_with_an_expectation_counts_in_summary_and_exit_code(tmp_path, capsys):
+    path = write(tmp_path, "n.md", SKIPPED_ONLY)
+    assert main(["check", "--format", "json", str(path)]) == 1
+    data = json.loads(capsys.readouterr().out)
+    claim = next(c for c in data["files"][0]["claims"] if c["label"] == "u")
+    assert claim["verdict"] == "skipped" and claim["steps"][0]["kind"] == "substitution"
+    assert data["summary"]["claims"] == 2 and data["summary"]["failing"] == 1
+    # without the expectation it is neither counted nor failing
+    path.write_text(SKIPPED_ONLY.replace("% expect: verified\n", ""), encoding="utf-8")
+    assert main(["check", "--format", "json", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["claims"] == 1
+
+
+def test_skipped_claim_with_an_expectation_is_a_pytest_item(pytester):
+    pytester.makeini("[pytest]\ngradproof_notes =\n    notes/*.md\naddopts = -p no:cacheprovider\n")
+    (pytester.path / "notes").mkdir()
+    (pytester.path / "notes" / "n.md").write_text(SKIPPED_ONLY, encoding="utf-8")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["notes/n.md:*: claim (u) is skipped (expected verified)",
+                                "FAILED notes/n.md::(u) - *"])
+
+
+def test_an_internal_error_in_worked_numbers_is_a_record_not_a_traceback(tmp_path, capsys,
+                                                                         monkeypatch):
+    def broken(*args):
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr("symbolic.check.check_arithmetic", broken)
+    path = write(tmp_path, "n.md", "$$1 + 1 = 2$$\n")
+    assert main(["check", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert f"{path}:1:3 ! error" in out
+    assert "internal error while checking (RuntimeError: planted)" in out
