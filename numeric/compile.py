@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from symbolic.errors import ModelError
-from symbolic.tensors import Network, Tensor, tensors_in
+from symbolic.tensors import Network, Tensor
 
 from .codegen import _Compiler
 from .contraction import BATCH, GRADIENT_SCALE
@@ -142,23 +142,10 @@ def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula]
 
 def prediction_tensor(network: Network) -> Tensor | None:
     """The defined tensor read as the network's output: the last one shaped like the target."""
-    needed = _dependencies(network, network.loss)
+    needed = network.dependencies().get(network.loss, frozenset())
     candidates = [d.tensor for d in network.definitions
                   if d.tensor.ranges == network.target.ranges and d.tensor in needed]
     return candidates[-1] if candidates else None
-
-
-def _dependencies(network: Network, tensor: Tensor) -> set[Tensor]:
-    found, stack = set(), [tensor]
-    while stack:
-        definition = network.definition_of(stack.pop())
-        if definition is None:
-            continue
-        for used in tensors_in(definition.expr, network):
-            if used not in found:
-                found.add(used)
-                stack.append(used)
-    return found
 
 
 __all__ = ["BATCH", "GRADIENT_SCALE", "CompiledNetwork", "GradientFormula", "compile_network", "prediction_tensor"]

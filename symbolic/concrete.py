@@ -44,22 +44,10 @@ class Concrete:
         self.leaves: dict[sympy.Symbol, Entry] = {}
         self._values: dict[Entry, sympy.Expr] = {}
         self._derivatives: dict[tuple[Entry, Entry], sympy.Expr] = {}
-        self._upstream = self._dependencies()
+        self._upstream = network.dependencies()
         self._limits: dict = {}
 
     # -- structure ----------------------------------------------------------------
-    def _dependencies(self) -> dict[Tensor, set[Tensor]]:
-        from .tensors import tensors_in
-
-        upstream: dict[Tensor, set[Tensor]] = {}
-        for d in self.network.definitions:  # dependency order
-            direct = set(tensors_in(d.expr, self.network))
-            closure = set(direct)
-            for t in direct:
-                closure |= upstream.get(t, set())
-            upstream[d.tensor] = closure
-        return upstream
-
     def depends(self, tensor: Tensor, on: Tensor) -> bool:
         return tensor == on or on in self._upstream.get(tensor, ())
 

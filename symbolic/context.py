@@ -10,6 +10,7 @@ import sympy
 
 from .errors import GradproofError, ModelError, NotationError, Span
 from .latex import parse_latex
+from .notes import _top_level_equals
 from .resolve import Grad, Resolver, free_indices, split_symbol
 from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .verdicts import Verdict
@@ -24,12 +25,12 @@ class Assumption:
     kind: AssumptionKind
     tensor: Tensor
     text: str
+    letter: str = "k"  # the index letter the author summed over (sum-to-one)
 
     def describe(self) -> str:
         if self.kind == "one-hot":
             return f"one-hot {self.tensor.name}"
-        letter = "k"
-        return rf"\sum_{letter} {self.tensor.name}_{letter} = 1"
+        return rf"\sum_{self.letter} {self.tensor.name}_{self.letter} = 1"
 
 
 @dataclass
@@ -48,16 +49,9 @@ _SUM_TO_ONE = re.compile(r"^\\sum_\{?\s*([A-Za-z])'*(?:=1)?\s*\}?(?:\^\{?\w+\}?)
 
 
 def split_equation(text: str) -> tuple[str, str] | None:
-    """Split ``lhs = rhs`` at the first top-level '='."""
-    depth = 0
-    for pos, ch in enumerate(text):
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            depth -= 1
-        elif ch == "=" and depth == 0:
-            return text[:pos], text[pos + 1:]
-    return None
+    """Split ``lhs = rhs`` at the first top-level '=' (by the rules that split claim chains)."""
+    equals = _top_level_equals(text, 0, len(text))
+    return (text[:equals[0]], text[equals[0] + 1:]) if equals else None
 
 
 def lhs_tensor(text: str, span: Span, network: Network) -> tuple[Tensor, tuple[sympy.Symbol, ...]]:
@@ -124,9 +118,12 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     loss_name = str(data.get("loss", "L"))
     network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")
                          and not d.tensor.ranges), None)
-    if network.loss is None and definitions and ("loss" in data and loss_name != "L"):
-        raise ModelError(f"the loss {loss_name} is not defined as a scalar", span,
-                         "define it, e.g. L = \\frac{1}{2} \\sum_k (t_k - o_k)^2, or set loss:")
+    # The block reader fills in loss: L, so a missing L is allowed (a block may define no loss);
+    # a loss named otherwise must be defined.
+    if network.loss is None and definitions and loss_name != "L":
+        raise ModelError(f"the loss {loss_name} is not defined here", span,
+                         f"define it as a scalar, e.g. {loss_name} = \\frac{{1}}{{2}} \\sum_k (t_k - o_k)^2, "
+                         "or set loss: to the name of the loss")
     leaves = network.leaves
     network.input = _leaf_named(leaves, str(data.get("input", "x")))
     network.target = _leaf_named(leaves, str(data.get("target", "t")))
@@ -145,6 +142,7 @@ def _assumption(text: str, network: Network, span: Span) -> Assumption:
     text = str(text).strip()
     m = _ONE_HOT.match(text)
     kind: AssumptionKind
+    letter = "k"
     if m:
         kind, name = "one-hot", m.group(1)
     else:
@@ -152,12 +150,12 @@ def _assumption(text: str, network: Network, span: Span) -> Assumption:
         if not m:
             raise ModelError(f"unknown assumption '{text}'", span,
                              r"write 'one-hot t' or '\sum_k t_k = 1'")
-        kind, name = "sum-to-one", m.group(2)
+        kind, name, letter = "sum-to-one", m.group(2), m.group(1)
     candidates = [t for t in network.leaves if t.name == name and len(t.ranges) == 1]
     if not candidates:
         raise ModelError(f"assumption '{text}': {name} is not a vector leaf of the model", span,
                          "assumptions are about leaves such as the targets t_k")
-    return Assumption(kind, candidates[0], text)
+    return Assumption(kind, candidates[0], text, letter)
 
 
 def _ordered(definitions: list[Definition]) -> list[Definition]:

@@ -2,8 +2,8 @@
 
 Every problem is kept with its position in the file, so a block with several
 mistakes reports them all. Definitions are read from their own source lines
-(``define: |``) or from the strings of a list, each with the file position of
-its first character; ``%`` comments are dropped.
+(``define: |``) or from the lines of the strings of a list, each with the file
+position of its first character; ``%`` comments are dropped.
 """
 
 from __future__ import annotations
@@ -105,10 +105,26 @@ class DerivationBlock:
                 for number in range(item.start_mark.line + 1, min(last, len(self.lines))):
                     self._add_define(self.lines[number], number, 0)
             else:
-                column = item.start_mark.column + (1 if item.style in ("'", '"') else 0)
-                for line in item.value.split("\n"):
-                    self._add_define(line.lstrip(), item.start_mark.line, column)
+                self._add_flow_define(item)
         return value
+
+    def _add_flow_define(self, item) -> None:
+        """A quoted or plain string: each line of its value is a definition, at its own source line.
+
+        YAML folds the source lines of such a string into one and turns each run of blank
+        lines into a line break, so the lines of the value are the runs of non-blank source
+        lines, in order.
+        """
+        quote = 1 if item.style in ("'", '"') else 0
+        first, column = item.start_mark.line, item.start_mark.column + quote
+        source = self.body[item.start_mark.index + quote:item.end_mark.index - quote].split("\n")
+        starts = [(first + n, (column if n == 0 else 0) + len(line) - len(line.lstrip()))
+                  for n, line in enumerate(source) if line.strip() and (n == 0 or not source[n - 1].strip())]
+        lines = [line.strip() for line in item.value.split("\n") if line.strip()]
+        if len(starts) != len(lines):  # a "\n" escape breaks a line without a source line of its own
+            starts = [(first, column)] * len(lines)
+        for line, (number, at) in zip(lines, starts):
+            self._add_define(line, number, at)
 
     def _add_define(self, line: str, number: int, column: int) -> None:
         code = COMMENT_RE.sub("", line)

@@ -55,7 +55,7 @@ class Deriver:
         self.simplify = simplify  # False: skip the search for a readable form (proofs)
         self._gradients: dict = {}
         self._uses: dict = {}
-        self._depends: dict = {}
+        self._reach = network.dependencies()
 
     # -- local derivatives ----------------------------------------------------------
     def d(self, expr, wrt_tensor: Tensor, wrt_idx: tuple) -> sympy.Expr:
@@ -134,12 +134,8 @@ class Deriver:
         return found
 
     def depends(self, tensor: Tensor, on: Tensor) -> bool:
-        key = (tensor, on)
-        if key not in self._depends:
-            direct = self.uses(tensor)
-            self._depends[key] = on in direct or any(self.depends(t, on) for t in direct
-                                                     if t in self.definitions and t != tensor)
-        return self._depends[key]
+        """Whether the definition of ``tensor`` reaches ``on``, directly or through others."""
+        return on in self._reach.get(tensor, ())
 
     def size(self, index: sympy.Symbol):
         return self.network.size_symbol(str(index))

@@ -2,11 +2,12 @@
 
 SymPy's own ``exp`` rewrites ``1/exp(a)`` to ``exp(-a)`` and merges
 ``exp(a)*exp(b)``; after such rewrites the same quantity appears as different
-atoms and true claims look false. These classes never evaluate or combine:
-each only knows its derivative (``fdiff``), and the chain rule lives once in
-SymPy's ``Function`` base. One table, :data:`FUNCTIONS`, says how each is
-written in LaTeX and evaluated by mpmath; the numeric side maps the same names
-to numpy ufuncs.
+atoms and true claims look false. These classes never evaluate or combine.
+One table, :data:`FUNCTIONS`, says how each is written in LaTeX, evaluated by
+mpmath and differentiated: the index-notation deriver reads that derivative
+through ``fdiff`` (the chain rule lives once in SymPy's ``Function`` base), the
+concrete engine reads it directly. The numeric side maps the same names to
+numpy ufuncs.
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ class Opaque(sympy.Function):
     def _sympystr(self, printer):
         return f"{self.name}({printer._print(self.args[0])})"
 
+    def fdiff(self, argindex=1):
+        return FUNCTIONS[self.name].derivative(self, self.args[0])
+
 
 class Exp(Opaque):
     name = "exp"
-
-    def fdiff(self, argindex=1):
-        return Exp(self.args[0])
 
     def _latex(self, printer, exp=None):
         inner = printer._print(self.args[0])
@@ -54,28 +55,18 @@ class Exp(Opaque):
 class Tanh(Opaque):
     name = "tanh"
 
-    def fdiff(self, argindex=1):
-        return 1 - Tanh(self.args[0]) ** 2
-
 
 class Sigmoid(Opaque):
     name = "sigmoid"
-
-    def fdiff(self, argindex=1):
-        s = Sigmoid(self.args[0])
-        return s * (1 - s)
 
 
 class Log(Opaque):
     name = "log"
 
-    def fdiff(self, argindex=1):
-        return 1 / self.args[0]
-
 
 @dataclass(frozen=True)
 class FunctionRule:
-    """How one opaque function is written, built and evaluated."""
+    """How one opaque function is written, built, evaluated and differentiated."""
 
     cls: type
     latex: str

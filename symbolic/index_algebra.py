@@ -15,18 +15,10 @@ from .functions import Opaque
 from .resolve import free_indices
 from .tensors import Network, Tensor, index_symbol
 
+
 def free_tensors(expr, network: Network) -> bool:
     return any(isinstance(a, sympy.Indexed) or str(a) in network.tensors
                for a in sympy.preorder_traversal(expr))
-
-
-def mentions(expr, tensor: Tensor, network: Network) -> bool:
-    for a in sympy.preorder_traversal(expr):
-        if isinstance(a, sympy.Indexed) and str(a.base) == tensor.key:
-            return True
-        if isinstance(a, sympy.Symbol) and str(a) == tensor.key:
-            return True
-    return False
 
 
 def collapse(expr):

@@ -116,6 +116,29 @@ class Network:
                     seen.append(t)
         return seen
 
+    def dependencies(self) -> dict[Tensor, frozenset[Tensor]]:
+        """For each defined tensor, every tensor its definition reaches, directly or through
+        other definitions; cached until the definitions change."""
+        key = (tuple((d.tensor, d.expr) for d in self.definitions), len(self.tensors))
+        cached = self.__dict__.get("_dependencies")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        direct = {d.tensor: tensors_in(d.expr, self) for d in self.definitions}
+        closure: dict[Tensor, frozenset[Tensor]] = {}
+        for tensor in direct:
+            found, stack = set(), [tensor]
+            while stack:
+                for used in direct.get(stack.pop(), ()):
+                    if used not in found:
+                        found.add(used)
+                        if used in closure:  # already closed: take its reach, no need to walk it
+                            found |= closure[used]
+                        else:
+                            stack.append(used)
+            closure[tensor] = frozenset(found)
+        self.__dict__["_dependencies"] = (key, closure)
+        return closure
+
     @property
     def parameters(self) -> list[Tensor]:
         """Leaves that are trained: every leaf but the input and the target."""

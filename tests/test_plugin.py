@@ -62,14 +62,21 @@ def test_planted_wrong_claim_fails_with_its_counterexample(pytester, notes):
 
 
 def test_correct_formula_and_diagnosis_are_shown_when_known(pytester, notes):
-    path = notes("planted.md", SIGN_FLIP)
-    claim = next(c for c in check_file(path).claims if c.label == "sign")
+    notes("planted.md", SIGN_FLIP)
+    shutil.copyfile(ROOT / "tests" / "planted" / "ce_without_sum_to_one.md",
+                    pytester.path / "notes" / "cross_entropy.md")
     result = pytester.runpytest()
-    result.assert_outcomes(failed=1)
-    if claim.correct:
-        result.stdout.fnmatch_lines([f"  → correct: {claim.correct}"])
-    for line in claim.diagnosis:
-        result.stdout.fnmatch_lines([f"  → {line}"])
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines([
+        "notes/cross_entropy.md:13:*: claim (2) is refuted",
+        "  → holds if Σ_k t_k = 1 (so for one-hot t)",
+        "  → holds for a sigmoid hidden layer (h) with Σ_k t_k = 1 (so for one-hot t)",
+        r"  → correct: \frac{\partial L}{\partial b_{k}} = o_{k} \sum_{k'} t_{k'} - t_{k}",
+    ])
+    result.stdout.fnmatch_lines([
+        "notes/planted.md:10:*: claim (sign) is refuted",
+        r"  → correct: \frac{\partial L}{\partial w_{jk}} = \left(a_{k} - t_{k}\right) h_{j}",
+    ])
 
 
 def test_expected_refutation_passes(pytester, notes):
