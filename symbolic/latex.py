@@ -1,8 +1,11 @@
-"""LaTeX front end: normalise the notation authors use, then parse with latex2sympy2.
+"""LaTeX front end: normalise the notation authors use (:mod:`symbolic.latex_text`),
+then parse with latex2sympy2.
 
 Derivatives are cut out before parsing (latex2sympy2 reads few of the forms
 people write) and replaced by placeholder symbols ``\\Xi_{n}``; each one's
-numerator and denominator are parsed on their own. The result is a raw SymPy
+numerator and denominator are parsed on their own. So is the parenthesised
+argument of ``\\sigma(...)`` (latex2sympy2 calls it only on a single letter),
+cut out as ``\\Psi_{n}`` and put back as a call after parsing. The result is a raw SymPy
 expression whose symbols are still LaTeX names (``w_{jk}``); giving them
 meaning is :mod:`symbolic.resolve`'s job.
 """
@@ -16,11 +19,10 @@ from dataclasses import dataclass, field
 import sympy
 
 from .errors import LatexError, Span
-from .notation import COSMETIC, IVERSON, PLACEHOLDER, REWRITES, WHOLE_RANGE
+from .latex_text import closing, equals_outside_braces, next_operand, normalise, read_group
+from .notation import CALL_PLACEHOLDER, CALLED, PLACEHOLDER
 
-_COSMETIC = re.compile("|".join(COSMETIC))
-_REWRITES = [(re.compile(p), r) for p, r in REWRITES]
-_PRIMED = re.compile(r"([A-Za-z])('+)")
+_CALL = re.compile(r"\\(%s)(?![A-Za-z])" % "|".join(map(re.escape, CALLED)))
 
 
 @dataclass
@@ -62,117 +64,6 @@ def check_braces(text: str, span: Span) -> None:
                          "add the matching '}'")
 
 
-def normalise(text: str) -> str:
-    """Rewrite accepted notation into the subset latex2sympy2 reads."""
-    text = _COSMETIC.sub(" ", text)
-    for pattern, replacement in _REWRITES:
-        text = pattern.sub(replacement, text)
-    text = IVERSON.sub(lambda m: rf"\delta_{{{m.group(1)}{m.group(2)}}}", text)
-    text = _PRIMED.sub(lambda m: f"{m.group(1)}_{{{'p' * len(m.group(2))}}}", text)
-    text = re.sub(r"\\text\s*\{\s*\}", " ", text)
-    text = _normalise_sums(text)
-    return _brackets_to_parens(text)
-
-
-def _brackets_to_parens(text: str) -> str:
-    """``[ ]`` used for grouping become ``( )``; the ``[n]`` of ``\\sqrt[n]{x}`` stays."""
-    out, roots = [], []  # roots: per open '[', whether it is a root's
-    for m in re.finditer(r"\\sqrt\s*\[|[\[\]]|\\|[^\[\]\\]+", text):
-        token = m.group(0)
-        if token == "[":
-            roots.append(False)
-            token = "("
-        elif token == "]":
-            if not roots or not roots.pop():
-                token = ")"
-        elif token.endswith("["):
-            roots.append(True)
-        out.append(token)
-    return "".join(out)
-
-
-def _read_group(s: str, i: int) -> tuple[str, int]:
-    """Read a brace group or a single token starting at ``i`` (spaces skipped)."""
-    while i < len(s) and s[i].isspace():
-        i += 1
-    if i >= len(s):
-        return "", i
-    if s[i] == "{":
-        depth, j = 0, i
-        while j < len(s):
-            if s[j] == "\\":
-                j += 2
-                continue
-            if s[j] == "{":
-                depth += 1
-            elif s[j] == "}":
-                depth -= 1
-                if depth == 0:
-                    return s[i + 1:j], j + 1
-            j += 1
-        return s[i + 1:], len(s)
-    if s[i] == "\\":
-        m = re.match(r"\\[A-Za-z]+|\\.", s[i:])
-        return m.group(0), i + len(m.group(0))
-    return s[i], i + 1
-
-
-def _normalise_sums(s: str) -> str:
-    """``\\sum_k``, ``\\sum_{k}`` and ``\\sum_{k}^{K}`` get both bounds: ``\\sum_{k=1}^{K}``.
-
-    A missing upper bound becomes ``\\Omega`` (WHOLE_RANGE); the resolver checks
-    that the bounds span the index's whole range.
-    """
-    out, i = [], 0
-    while True:
-        j = s.find(r"\sum", i)
-        if j < 0:
-            out.append(s[i:])
-            return "".join(out)
-        out.append(s[i:j])
-        k = j + 4
-        while k < len(s) and s[k].isspace():
-            k += 1
-        if k >= len(s) or s[k] != "_":
-            raise LatexError(r"a sum needs its index: write \sum_k or \sum_{k=1}^{K}",
-                             hint=r"gradproof reads \sum_k as a sum over the whole range of k")
-        sub, k = _read_group(s, k + 1)
-        upper = None
-        m = re.match(r"\s*\^", s[k:])
-        if m:
-            upper, k = _read_group(s, k + m.end())
-        if "=" in sub:
-            var, lower = sub.split("=", 1)
-        else:
-            var, lower = sub, "1"
-        upper = upper or "\\" + WHOLE_RANGE
-        out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{{upper}}} ")
-        i = k
-
-
-def _next_operand(s: str, i: int) -> int:
-    """End of the product that starts at ``i``: the next top-level + - = or the end."""
-    depth, j = 0, i
-    while j < len(s) and s[j].isspace():
-        j += 1
-    start = j
-    while j < len(s):
-        ch = s[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch in "{([":
-            depth += 1
-        elif ch in "})]":
-            if depth == 0:
-                return j
-            depth -= 1
-        elif depth == 0 and ch in "+-=" and j > start:
-            return j
-        j += 1
-    return j
-
-
 _D_PREFIX = re.compile(r"^\s*(\\partial(?![A-Za-z])|d(?![a-zA-Z]{2,}\b)(?=\s|[A-Za-z\\{(]|$))")
 
 
@@ -183,29 +74,30 @@ def _strip_d(text: str) -> str | None:
         return None
     rest = text[m.end():]
     if rest.lstrip().startswith("_"):  # \partial_{expr}: the seed's way of writing the operand
-        group, end = _read_group(rest.lstrip(), 1)
+        group, end = read_group(rest.lstrip(), 1)
         return group if not rest.lstrip()[end:].strip() else rest
     return rest.strip()
 
 
 def _read_mention(s: str, i: int) -> tuple[str, int]:
     """A tensor mention ``w_{jk}`` or a brace group, starting at ``i``."""
-    head, j = _read_group(s, i)
+    head, j = read_group(s, i)
     m = re.match(r"\s*_", s[j:])
     if m:
-        sub, j = _read_group(s, j + m.end())
+        sub, j = read_group(s, j + m.end())
         head = f"{head}_{{{sub}}}"
     return head, j
 
 
 class _Extractor:
-    """Cuts derivatives out of a normalised string, parsing their parts."""
+    """Cuts derivatives and ``\\sigma(...)`` calls out of a normalised string, parsing their parts."""
 
     def __init__(self, span: Span, written: str):
         self.span = span
         self.written = written  # the author's text, for messages
         self.derivatives: dict[int, DerivativeSource] = {}
         self.counter = 0
+        self.calls: dict[sympy.Symbol, sympy.Expr] = {}  # \Psi_{n} -> the call it stands for
 
     def placeholder(self, of: str | None, wrt: str) -> str:
         n = self.counter
@@ -218,22 +110,52 @@ class _Extractor:
         """Parse one part of a derivative; its messages quote that part, or all, as written."""
         return parse_normalised(part, self.span, _as_written(part, self.written) or self.written)
 
+    def cut_calls(self, s: str) -> str:
+        """``\\sigma(arg)`` and ``\\sigma^{p}(arg)`` become ``\\Psi_{n}`` (``^{p}``); arg is parsed alone.
+
+        Runs after the derivatives are cut out, so an argument holds none but
+        their placeholders, which keep their numbers; a call nested in the argument
+        is put back by the argument's own parse.
+        """
+        i = 0
+        while True:
+            m = _CALL.search(s, i)
+            if not m:
+                return s
+            k, power = m.end(), ""
+            sup = re.match(r"\s*\^", s[k:])
+            if sup:
+                group, k = read_group(s, k + sup.end())
+                power = f"^{{{group}}}"
+            paren = re.match(r"\s*\(", s[k:])
+            close = closing(s, k + paren.end() - 1, "(", ")") if paren else -1
+            argument = s[k + paren.end():close] if close >= 0 else ""
+            if not argument.strip() or equals_outside_braces(argument):
+                i = m.end()  # no call here (or '=' in it, a relation): left to the grammar
+                continue
+            name = f"{CALL_PLACEHOLDER}_{{{len(self.calls)}}}"
+            self.calls[sympy.Symbol(name)] = sympy.Function(CALLED[m.group(1)])(
+                self.parse(argument).expr)
+            replacement = rf" \{name}{power} "
+            s = s[:m.start()] + replacement + s[close + 1:]
+            i = m.start() + len(replacement)
+
     def run(self, s: str) -> str:
         pattern = re.compile(r"\\frac(?![a-zA-Z])|\\nabla(?![a-zA-Z])|\\partial(?![a-zA-Z])")
         i = 0
         while True:
             m = pattern.search(s, i)
             if not m:
-                return s
+                return self.cut_calls(s)
             start, kind = m.start(), m.group(0)
             replacement, end = None, m.end()
             if kind == r"\frac":
-                num, k = _read_group(s, m.end())
-                den, k = _read_group(s, k)
+                num, k = read_group(s, m.end())
+                den, k = read_group(s, k)
                 of, wrt = _strip_d(num), _strip_d(den)
                 if of is not None and wrt is not None and wrt:
                     if not of.strip():
-                        end = _next_operand(s, k)
+                        end = next_operand(s, k)
                         of = s[k:end]
                         if not of.strip():
                             raise LatexError("a derivative operator with nothing to differentiate",
@@ -244,7 +166,7 @@ class _Extractor:
             elif kind == r"\nabla":
                 sub = re.match(r"\s*_", s[m.end():])
                 if sub:
-                    wrt, k = _read_group(s, m.end() + sub.end())
+                    wrt, k = read_group(s, m.end() + sub.end())
                     of, end = _read_mention(s, k)
                     if not of.strip() or of.strip() in "=+-":
                         of, end = None, k
@@ -385,6 +307,8 @@ def parse_normalised(text: str, span: Span, written: str | None = None) -> RawEx
         expr = _antlr_parse(masked)
         if names and isinstance(expr, sympy.Basic):
             expr = expr.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in names.items()})
+        if extractor.calls and isinstance(expr, sympy.Basic):
+            expr = expr.xreplace(extractor.calls)
     except Exception as exc:  # latex2sympy2 raises bare Exception with a caret diagram
         lines = [ln for ln in str(exc).splitlines() if ln.strip()]
         reason = lines[0] if lines else type(exc).__name__

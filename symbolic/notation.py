@@ -67,5 +67,12 @@ REWRITE_HINTS = {
 # Placeholder symbol for derivatives cut out before parsing: \Xi_{n}.
 PLACEHOLDER = "Xi"
 
+# Commands latex2sympy2 reads as a call only on a one-letter argument: \sigma(a) is a
+# call but \sigma(a+b) the product sigma*(a+b). A parenthesised group after one of them
+# is cut out, parsed on its own and called, whatever it holds. Value: the raw function
+# name (a key of FUNCTION_NAMES). Placeholder symbol for such a call: \Psi_{n}.
+CALLED = {"sigma": "\\sigma"}
+CALL_PLACEHOLDER = "Psi"
+
 # Upper bound given to a sum written without one (\sum_k): the index's whole range.
 WHOLE_RANGE = "Omega"

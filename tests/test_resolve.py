@@ -8,7 +8,8 @@ import sympy
 from symbolic import latex
 from symbolic.check import Options, check_text
 from symbolic.errors import LatexError, Span
-from symbolic.latex import _antlr_parse_uncached, normalise, parse_latex
+from symbolic.latex import _antlr_parse_uncached, parse_latex
+from symbolic.latex_text import normalise
 from symbolic.parse_cache import ParseCache
 from symbolic.verdicts import Verdict
 
@@ -174,3 +175,74 @@ def test_a_derivative_error_quotes_the_text_as_written():
     claim = only(r"$$\frac{\partial L}{\partial (w_{jk'} + 1)} = 0$$")
     assert_located_error(claim, r"cannot differentiate by '\frac{\partial L}{\partial (w_{jk'} + 1)}'",
                          "differentiate by one tensor entry")
+
+
+# -- 9. \sigma calls any parenthesised argument, not only a single letter ------------------------
+LOGISTIC = r"""```derivation
+indices: {i: I}
+define: |
+  z = \sum_i w_i x_i + b
+  p = \sigma(z)
+  q = %s
+  L = -(t \log p + (1 - t) \log(1 - p))
+```
+
+"""
+
+
+@pytest.mark.parametrize("q", [
+    r"\sigma(\sum_i w_i x_i + b)",
+    r"\sigma\left(\sum_i w_i x_i + b\right)",
+    r"\sigma (b + \sum_{i=1}^{I} x_i w_i)",
+    r"\operatorname{sigmoid}(\sum_i w_i x_i + b)",
+    r"\mathrm{sigmoid}\left(b + \sum_i w_i x_i\right)",
+])
+def test_sigma_of_a_compound_argument_is_the_sigmoid(q):
+    found = check_text(LOGISTIC % q + "$$p = q \\tag{b}$$\n", "t.md",
+                       Options(timeout=30, diagnose=False)).claims
+    assert [c.verdict for c in found] == [Verdict.VERIFIED], [(c.verdict, c.message) for c in found]
+    assert "sigma=" not in found[0].message
+
+
+def test_sigma_of_a_compound_argument_parses_as_a_call():
+    sigma = sympy.Function(r"\sigma")
+    a, b, z = sympy.symbols("a b z")
+    assert parse_latex(r"\sigma(a+b)", SPAN).expr == sigma(a + b)
+    assert parse_latex(r"\sigma\left(a+b\right)", SPAN).expr == sigma(a + b)
+    assert parse_latex(r"\sigma(\sigma(a)+1)", SPAN).expr == sigma(sigma(a) + 1)
+    assert parse_latex(r"\sigma^2(a+b)", SPAN).expr == sigma(a + b) ** 2
+    assert parse_latex(r"\sigma(z_j)", SPAN).expr == sigma(sympy.Symbol("z_{j}"))
+    assert parse_latex(r"\sigma_j(a+b)", SPAN).expr == sympy.Symbol("sigma_{j}") * (a + b)
+    raw = parse_latex(r"\frac{\partial}{\partial z} \sigma(2 z + 1)", SPAN)
+    of = raw.derivatives[0].of.expr
+    assert of.func == sigma and sympy.expand(of.args[0] - (2 * z + 1)) == 0
+
+
+SIGMOID = r"""```derivation
+define: |
+  s = \sigma(2 z + 1)
+  r = \sigma\left(\sigma(z) + 1\right)
+  L = s^2 + r
+```
+
+"""
+
+
+@pytest.mark.parametrize("math, verdict", [
+    (r"\frac{\partial}{\partial z} \sigma(2 z + 1) = 2 \sigma(2z+1)(1-\sigma(2z+1))", Verdict.PROVED),
+    (r"\frac{\partial s}{\partial z} = 2 \sigma\left(2z+1\right)\left(1-\sigma(2z+1)\right)",
+     Verdict.PROVED),
+    (r"\frac{\partial r}{\partial z} = r (1 - r) \sigma(z)(1-\sigma(z))", Verdict.PROVED),
+    (r"\frac{\partial L}{\partial z} = 4 s^2 (1 - s) + r(1-r)\sigma(z)(1-\sigma(z))", Verdict.PROVED),
+    (r"r = \sigma(\sigma(z) + 2)", Verdict.REFUTED),
+])
+def test_derivatives_of_sigmoids_of_compound_arguments(math, verdict):
+    found = check_text(SIGMOID + f"$${math}$$\n", "t.md", Options(timeout=30, diagnose=False)).claims
+    assert [c.verdict for c in found] == [verdict], [(c.verdict, c.message) for c in found]
+
+
+def test_an_unparsable_sigma_argument_is_a_located_error_quoting_it():
+    found = check_text(SIGMOID + "$$s = \\sigma(2 z +)$$\n", "t.md",
+                       Options(timeout=30, diagnose=False)).claims
+    assert_located_error(found[0], "cannot parse '2 z +'", "check the braces")
+    assert (found[0].line, found[0].column) == (8, 7)  # the right-hand side as written

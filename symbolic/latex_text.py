@@ -1,0 +1,152 @@
+"""Text-level LaTeX: rewriting the notation authors use into what the grammar reads,
+and scanning brace groups and operands in LaTeX source.
+
+The tables of accepted notation are in :mod:`symbolic.notation`; this module applies
+them. Everything here works on strings, before anything is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import LatexError
+from .notation import COSMETIC, IVERSON, REWRITES, WHOLE_RANGE
+
+_COSMETIC = re.compile("|".join(COSMETIC))
+_REWRITES = [(re.compile(p), r) for p, r in REWRITES]
+_PRIMED = re.compile(r"([A-Za-z])('+)")
+
+
+def normalise(text: str) -> str:
+    """Rewrite accepted notation into the subset latex2sympy2 reads."""
+    text = _COSMETIC.sub(" ", text)
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    text = IVERSON.sub(lambda m: rf"\delta_{{{m.group(1)}{m.group(2)}}}", text)
+    text = _PRIMED.sub(lambda m: f"{m.group(1)}_{{{'p' * len(m.group(2))}}}", text)
+    text = re.sub(r"\\text\s*\{\s*\}", " ", text)
+    text = _normalise_sums(text)
+    return _brackets_to_parens(text)
+
+
+def _brackets_to_parens(text: str) -> str:
+    """``[ ]`` used for grouping become ``( )``; the ``[n]`` of ``\\sqrt[n]{x}`` stays."""
+    out, roots = [], []  # roots: per open '[', whether it is a root's
+    for m in re.finditer(r"\\sqrt\s*\[|[\[\]]|\\|[^\[\]\\]+", text):
+        token = m.group(0)
+        if token == "[":
+            roots.append(False)
+            token = "("
+        elif token == "]":
+            if not roots or not roots.pop():
+                token = ")"
+        elif token.endswith("["):
+            roots.append(True)
+        out.append(token)
+    return "".join(out)
+
+
+def read_group(s: str, i: int) -> tuple[str, int]:
+    """Read a brace group or a single token starting at ``i`` (spaces skipped)."""
+    while i < len(s) and s[i].isspace():
+        i += 1
+    if i >= len(s):
+        return "", i
+    if s[i] == "{":
+        j = closing(s, i)
+        return (s[i + 1:j], j + 1) if j >= 0 else (s[i + 1:], len(s))
+    if s[i] == "\\":
+        m = re.match(r"\\[A-Za-z]+|\\.", s[i:])
+        return m.group(0), i + len(m.group(0))
+    return s[i], i + 1
+
+
+def closing(s: str, i: int, opener: str = "{", closer: str = "}") -> int:
+    """Index of the ``closer`` that matches the ``opener`` at ``i`` (escaped characters
+    skipped), or -1 if it is never closed."""
+    depth, j = 0, i
+    while j < len(s):
+        if s[j] == "\\":
+            j += 2
+            continue
+        if s[j] == opener:
+            depth += 1
+        elif s[j] == closer:
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return -1
+
+
+def equals_outside_braces(s: str) -> bool:
+    """Whether ``s`` has an ``=`` that is not inside braces (as ``\\sum_{k=1}`` has)."""
+    depth, j = 0, 0
+    while j < len(s):
+        if s[j] == "\\":
+            j += 2
+            continue
+        if s[j] == "{":
+            depth += 1
+        elif s[j] == "}":
+            depth -= 1
+        elif s[j] == "=" and depth == 0:
+            return True
+        j += 1
+    return False
+
+
+def _normalise_sums(s: str) -> str:
+    """``\\sum_k``, ``\\sum_{k}`` and ``\\sum_{k}^{K}`` get both bounds: ``\\sum_{k=1}^{K}``.
+
+    A missing upper bound becomes ``\\Omega`` (WHOLE_RANGE); the resolver checks
+    that the bounds span the index's whole range.
+    """
+    out, i = [], 0
+    while True:
+        j = s.find(r"\sum", i)
+        if j < 0:
+            out.append(s[i:])
+            return "".join(out)
+        out.append(s[i:j])
+        k = j + 4
+        while k < len(s) and s[k].isspace():
+            k += 1
+        if k >= len(s) or s[k] != "_":
+            raise LatexError(r"a sum needs its index: write \sum_k or \sum_{k=1}^{K}",
+                             hint=r"gradproof reads \sum_k as a sum over the whole range of k")
+        sub, k = read_group(s, k + 1)
+        upper = None
+        m = re.match(r"\s*\^", s[k:])
+        if m:
+            upper, k = read_group(s, k + m.end())
+        if "=" in sub:
+            var, lower = sub.split("=", 1)
+        else:
+            var, lower = sub, "1"
+        upper = upper or "\\" + WHOLE_RANGE
+        out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{{upper}}} ")
+        i = k
+
+
+def next_operand(s: str, i: int) -> int:
+    """End of the product that starts at ``i``: the next top-level + - = or the end."""
+    depth, j = 0, i
+    while j < len(s) and s[j].isspace():
+        j += 1
+    start = j
+    while j < len(s):
+        ch = s[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if ch in "{([":
+            depth += 1
+        elif ch in "})]":
+            if depth == 0:
+                return j
+            depth -= 1
+        elif depth == 0 and ch in "+-=" and j > start:
+            return j
+        j += 1
+    return j
