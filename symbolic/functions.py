@@ -71,16 +71,15 @@ class FunctionRule:
     cls: type
     latex: str
     mpmath: Callable
-    numpy: str  # name of the numpy ufunc (resolved on the numeric side)
     derivative: Callable  # (value F, argument u) -> dF/du, in terms of F and u
 
 
 FUNCTIONS: dict[str, FunctionRule] = {
-    "exp": FunctionRule(Exp, r"\exp", mpmath.exp, "exp", lambda f, u: f),
-    "tanh": FunctionRule(Tanh, r"\tanh", mpmath.tanh, "tanh", lambda f, u: 1 - f**2),
+    "exp": FunctionRule(Exp, r"\exp", mpmath.exp, lambda f, u: f),
+    "tanh": FunctionRule(Tanh, r"\tanh", mpmath.tanh, lambda f, u: 1 - f**2),
     "sigmoid": FunctionRule(Sigmoid, r"\sigma", lambda x: 1 / (1 + mpmath.exp(-x)),
-                            "sigmoid", lambda f, u: f * (1 - f)),
-    "log": FunctionRule(Log, r"\log", mpmath.log, "log", lambda f, u: 1 / u),
+                            lambda f, u: f * (1 - f)),
+    "log": FunctionRule(Log, r"\log", mpmath.log, lambda f, u: 1 / u),
 }
 
 OPAQUE_CLASSES = tuple(rule.cls for rule in FUNCTIONS.values())

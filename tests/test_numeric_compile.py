@@ -204,3 +204,10 @@ def test_a_scalar_parameter_and_a_prediction_are_found():
     values = compiled.forward(P, D, {"K": 2})
     expected = np.mean(np.sum(2 * (np.exp(0.3 * D["x[K]"]) - D["t[K]"]) * np.exp(0.3 * D["x[K]"]) * D["x[K]"], axis=1))
     np.testing.assert_allclose(compiled.gradients(P, D, {"K": 2}, values)["c"], expected, rtol=1e-12)
+
+
+def test_every_opaque_function_has_a_numpy_form():
+    from numeric.codegen import UFUNCS
+    from symbolic.functions import FUNCTIONS
+
+    assert set(UFUNCS) == set(FUNCTIONS)
