@@ -72,17 +72,15 @@ def _derivatives(deriver: Deriver, expr):
     return expr
 
 
-_DERIVERS: dict = {}
-
-
 def _deriver(context: Context) -> Deriver:
-    """One deriver per network state, so repeated derivatives are derived once."""
-    network = context.network
-    key = (id(network), len(network.definitions))
-    found = _DERIVERS.get(key)
-    if found is None or found.network is not network:
-        found = _DERIVERS[key] = Deriver(network, context.assumptions, simplify=False)
-    return found
+    """One deriver per context and state of its network (claims add definitions), kept on
+    the context, so repeated derivatives are derived once and freed with the context."""
+    state = len(context.network.definitions)
+    cached = context.__dict__.get("_generic_deriver")
+    if cached is None or cached[0] != state:
+        cached = context.__dict__["_generic_deriver"] = (
+            state, Deriver(context.network, context.assumptions, simplify=False))
+    return cached[1]
 
 
 def normal_form(context: Context, expr, targets: list[Tensor]):

@@ -193,8 +193,9 @@ class Resolver:
         if source.of is None:
             loss = self.network.loss
             if loss is None:
-                raise NotationError(r"\nabla needs a loss: the context has no 'loss'", self.span,
-                                    "add loss: L to the derivation block")
+                raise NotationError(r"\nabla needs a loss, and the derivation block defines none",
+                                    self.span, "define the loss in the block (L = …), or name it "
+                                               "with loss: if it is not called L")
             of = loss.base
         else:
             saved = self.raw

@@ -246,3 +246,11 @@ def test_an_unparsable_sigma_argument_is_a_located_error_quoting_it():
                        Options(timeout=30, diagnose=False)).claims
     assert_located_error(found[0], "cannot parse '2 z +'", "check the braces")
     assert (found[0].line, found[0].column) == (8, 7)  # the right-hand side as written
+
+
+def test_nabla_without_a_loss_says_the_block_defines_none():
+    note = ("```derivation\nindices: {j: J, k: K}\ndefine: |\n  a_k = \\sum_j w_{jk} h_j\n```\n\n"
+            "$$\\nabla w_{jk} = h_j$$\n")
+    (claim,) = check_text(note, "t.md", Options(timeout=30, diagnose=False)).claims
+    assert_located_error(claim, r"\nabla needs a loss, and the derivation block defines none",
+                         "define the loss in the block (L = …)")
