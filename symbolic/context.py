@@ -10,7 +10,7 @@ import sympy
 
 from .errors import GradproofError, ModelError, NotationError, Span
 from .latex import parse_latex
-from .notes import _top_level_equals
+from .math_block import top_level_equals
 from .resolve import Grad, Resolver, free_indices, split_symbol
 from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .verdicts import Verdict
@@ -50,7 +50,7 @@ _SUM_TO_ONE = re.compile(r"^\\sum_\{?\s*([A-Za-z])'*(?:=1)?\s*\}?(?:\^\{?\w+\}?)
 
 def split_equation(text: str) -> tuple[str, str] | None:
     """Split ``lhs = rhs`` at the first top-level '=' (by the rules that split claim chains)."""
-    equals = _top_level_equals(text, 0, len(text))
+    equals = top_level_equals(text, 0, len(text))
     return (text[:equals[0]], text[equals[0] + 1:]) if equals else None
 
 
