@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,21 @@ def _may_define(chain: ChainSource) -> bool:
 
 def _is_number(expr) -> bool:
     return isinstance(expr, sympy.Expr) and expr.is_Number
+
+
+_DECIMAL = re.compile(r"(?<![\w.])\d*\.\d+")
+
+
+def _substitutes_numbers(left: Term, right: Term, lhs, rhs) -> bool:
+    """Whether ``right`` is ``left`` with written decimal values put in place of its symbols.
+
+    Decided on the author's right side as written, before evaluation folds it: it must
+    contain a decimal (``0.84``), and its value must be a number or use fewer leaves
+    than the left side. ``0``, ``\\frac{1}{2}`` or ``(p - p) x_i`` are identities.
+    """
+    if lhs.has(Grad) or not lhs.free_symbols or not _DECIMAL.search(right.text):
+        return False
+    return _is_number(rhs) or rhs.free_symbols < lhs.free_symbols
 
 
 def _tex(term: Term) -> str:
@@ -255,9 +271,10 @@ class NoteChecker:
               first: bool = True) -> StepResult:
         """Check one '=': arithmetic between numbers, else an identity.
 
-        A later step from a formula to a number (``h_j (o_k - t_k) = 0.84 \\times 0.57``) that
-        is not an identity is a substitution of numbers and is not checked; a chain's first
-        step is a claim, so ``\\sum_k o_k = 2`` is refuted.
+        A later step that puts written decimals in place of the symbols of its left side
+        (``h_j (o_k - t_k) = 0.84 \\times 0.57``) and is not an identity is a substitution of
+        numbers and is not checked; anything else is an identity, so ``p - y = 0`` and
+        ``(p - y) x_i = (p - p) x_i`` are refuted. A chain's first step is always checked.
         """
         started = time.perf_counter()
         step = StepResult(Verdict.SKIPPED, _tex(left), _tex(right), right.span.line,
@@ -281,14 +298,13 @@ class NoteChecker:
                 step.line, step.column = err.span.line, err.span.column
             else:
                 _fill(step, outcome)
-                if outcome.verdict == Verdict.VERIFIED:
+                if outcome.verdict == Verdict.VERIFIED or not outcome.sizes_settle:
                     from .generic import proved
 
                     if proved(self.context, lhs, rhs, condition):
                         step.verdict = Verdict.PROVED
                         step.message = "proved for every size; " + step.message
-            substitution = _is_number(rhs) and not lhs.has(Grad) and lhs.free_symbols
-            if substitution and not first and not step.verdict.holds:
+            if not first and not step.verdict.holds and _substitutes_numbers(left, right, lhs, rhs):
                 step = StepResult(Verdict.SKIPPED, _tex(left), _tex(right), right.span.line,
                                   right.span.column, "substitution of numbers: not checked",
                                   kind="substitution", condition=condition_text)
@@ -323,9 +339,21 @@ def _summary(record: ClaimResult) -> str:
     undecided = [k for k, s in enumerate(steps) if s.verdict == Verdict.UNDECIDED]
     if undecided:
         return f"step {undecided[0] + 1} is undecided: {steps[undecided[0]].message}"
-    checked = sum(1 for s in steps if s.verdict.holds)
-    return f"all {checked} checked steps hold" + (
-        f" ({len(steps) - checked} substitutions not checked)" if checked < len(steps) else "")
+    unchecked = [k + 1 for k, s in enumerate(steps) if s.kind == "substitution"]
+    if unchecked:
+        held = [k + 1 for k, s in enumerate(steps) if s.verdict.holds]
+        return (f"{_steps(held)} hold; {_steps(unchecked)} substitute{'s' * (len(unchecked) == 1)} "
+                "numbers and {} not checked, so the chain does not hold as a whole".format(
+                    "is" if len(unchecked) == 1 else "are"))
+    return f"all {len(steps)} steps hold"
+
+
+def _steps(numbers: list[int]) -> str:
+    if not numbers:
+        return "no step"
+    if len(numbers) == 1:
+        return f"step {numbers[0]}"
+    return "steps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def internal_error(exc: Exception, span: Span) -> GradproofError:

@@ -2,10 +2,10 @@
 then parse with latex2sympy2.
 
 Derivatives are cut out before parsing (latex2sympy2 reads few of the forms
-people write) and replaced by placeholder symbols ``\\Xi_{n}``; each one's
+people write) and replaced by stand-in letters (:class:`StandIns`); each one's
 numerator and denominator are parsed on their own. So is the parenthesised
 argument of ``\\sigma(...)`` (latex2sympy2 calls it only on a single letter),
-cut out as ``\\Psi_{n}`` and put back as a call after parsing. The result is a raw SymPy
+cut out and put back as a call after parsing. The result is a raw SymPy
 expression whose symbols are still LaTeX names (``w_{jk}``); giving them
 meaning is :mod:`symbolic.resolve`'s job.
 """
@@ -20,7 +20,7 @@ import sympy
 
 from .errors import LatexError, Span
 from .latex_text import closing, equals_outside_braces, next_operand, normalise, read_group
-from .notation import CALL_PLACEHOLDER, CALLED, PLACEHOLDER
+from .notation import CALLED, INTERNAL, WHOLE_RANGE
 
 _CALL = re.compile(r"\\(%s)(?![A-Za-z])" % "|".join(map(re.escape, CALLED)))
 
@@ -38,7 +38,7 @@ class RawExpr:
     """A parsed term: SymPy expression plus the derivatives cut out of it."""
 
     expr: sympy.Expr
-    derivatives: dict[int, DerivativeSource] = field(default_factory=dict)
+    derivatives: dict[str, DerivativeSource] = field(default_factory=dict)  # by stand-in name
     text: str = ""  # as the author wrote it (all of it if normalising changed this part)
 
 
@@ -89,29 +89,74 @@ def _read_mention(s: str, i: int) -> tuple[str, int]:
     return head, j
 
 
+class StandIns:
+    """Letters the author's text does not use, lent out as stand-ins while parsing.
+
+    The grammar is much cheaper on bare letters, and a cut-out derivative, call or
+    whole-range bound needs a symbol that nothing the author writes can produce:
+    after the parse each letter becomes the name it stands for, and the names of
+    cut-out pieces start with a NUL character, which no LaTeX symbol has.
+    """
+
+    def __init__(self, text: str):
+        used = set(re.sub(r"\\[A-Za-z]+", " ", text))
+        self.pool = [c for c in _MASK_POOL if c not in used]
+        self.meaning: dict[str, str] = {}  # letter -> symbol name
+        self.whole_range = self._lend(WHOLE_RANGE)
+
+    def take(self, meaning: str) -> str | None:
+        """A fresh letter for ``meaning``, or None when every letter is in use."""
+        if not self.pool:
+            return None
+        letter = self.pool.pop(0)
+        self.meaning[letter] = meaning
+        return letter
+
+    def internal(self, kind: str, span: Span | None = None) -> str:
+        """A letter standing for a cut-out piece, whose symbol name no author can write."""
+        return self._lend(f"{INTERNAL}{kind}{len(self.meaning)}", span)
+
+    def _lend(self, name: str, span: Span | None = None) -> str:
+        letter = self.take(name)
+        if letter is None:
+            raise LatexError("too many different symbols and derivatives in one expression "
+                             f"(at most {len(_MASK_POOL)})", span,
+                             "split the expression into named parts")
+        return letter
+
+    def name(self, letter: str) -> str:
+        return self.meaning[letter]
+
+    def restore(self, expr: sympy.Basic) -> sympy.Basic:
+        """Every stand-in letter of ``expr`` back to the name it stands for."""
+        present = expr.free_symbols
+        return expr.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in self.meaning.items()
+                              if sympy.Symbol(k) in present})
+
+
 class _Extractor:
     """Cuts derivatives and ``\\sigma(...)`` calls out of a normalised string, parsing their parts."""
 
-    def __init__(self, span: Span, written: str):
+    def __init__(self, span: Span, written: str, stand_ins: StandIns):
         self.span = span
         self.written = written  # the author's text, for messages
-        self.derivatives: dict[int, DerivativeSource] = {}
-        self.counter = 0
-        self.calls: dict[sympy.Symbol, sympy.Expr] = {}  # \Psi_{n} -> the call it stands for
+        self.stand_ins = stand_ins
+        self.derivatives: dict[str, DerivativeSource] = {}
+        self.calls: dict[sympy.Symbol, sympy.Expr] = {}  # stand-in name -> the call it stands for
 
-    def placeholder(self, of: str | None, wrt: str) -> str:
-        n = self.counter
-        self.counter += 1
-        self.derivatives[n] = DerivativeSource(
+    def placeholder(self, of: str | None, wrt: str, following: str) -> str:
+        letter = self.stand_ins.internal("d", self.span)
+        self.derivatives[self.stand_ins.name(letter)] = DerivativeSource(
             of=None if of is None else self.parse(of), wrt=self.parse(wrt))
-        return rf" \{PLACEHOLDER}_{{{n}}} "
+        return _bare(letter, following)
 
     def parse(self, part: str) -> RawExpr:
         """Parse one part of a derivative; its messages quote that part, or all, as written."""
-        return parse_normalised(part, self.span, _as_written(part, self.written) or self.written)
+        return parse_normalised(part, self.span, _as_written(part, self.written) or self.written,
+                                self.stand_ins)
 
     def cut_calls(self, s: str) -> str:
-        """``\\sigma(arg)`` and ``\\sigma^{p}(arg)`` become ``\\Psi_{n}`` (``^{p}``); arg is parsed alone.
+        """``\\sigma(arg)`` and ``\\sigma^{p}(arg)`` become a stand-in (``^{p}``); arg is parsed alone.
 
         Runs after the derivatives are cut out, so an argument holds none but
         their placeholders, which keep their numbers; a call nested in the argument
@@ -133,10 +178,10 @@ class _Extractor:
             if not argument.strip() or equals_outside_braces(argument):
                 i = m.end()  # no call here (or '=' in it, a relation): left to the grammar
                 continue
-            name = f"{CALL_PLACEHOLDER}_{{{len(self.calls)}}}"
-            self.calls[sympy.Symbol(name)] = sympy.Function(CALLED[m.group(1)])(
-                self.parse(argument).expr)
-            replacement = rf" \{name}{power} "
+            letter = self.stand_ins.internal("call", self.span)
+            self.calls[sympy.Symbol(self.stand_ins.name(letter))] = sympy.Function(
+                CALLED[m.group(1)])(self.parse(argument).expr)
+            replacement = f" {{{letter}}}{power} "
             s = s[:m.start()] + replacement + s[close + 1:]
             i = m.start() + len(replacement)
 
@@ -162,7 +207,7 @@ class _Extractor:
                                              self.span, r"write \frac{d}{d a_i} followed by the expression")
                     else:
                         end = k
-                    replacement = self.placeholder(of, wrt)
+                    replacement = self.placeholder(of, wrt, s[end:])
             elif kind == r"\nabla":
                 sub = re.match(r"\s*_", s[m.end():])
                 if sub:
@@ -170,19 +215,19 @@ class _Extractor:
                     of, end = _read_mention(s, k)
                     if not of.strip() or of.strip() in "=+-":
                         of, end = None, k
-                    replacement = self.placeholder(of, wrt)
+                    replacement = self.placeholder(of, wrt, s[end:])
                 else:
                     wrt, end = _read_mention(s, m.end())
                     if not wrt.strip():
                         raise LatexError(r"\nabla needs the quantity it differentiates by",
                                          self.span, r"write \nabla w_{jk} or \nabla_{w_{jk}} L")
-                    replacement = self.placeholder(None, wrt)
+                    replacement = self.placeholder(None, wrt, s[end:])
             else:  # \partial X / \partial Y
                 of, k = _read_mention(s, m.end())
                 slash = re.match(r"\s*/\s*\\partial(?![a-zA-Z])", s[k:])
                 if slash:
                     wrt, end = _read_mention(s, k + slash.end())
-                    replacement = self.placeholder(of, wrt)
+                    replacement = self.placeholder(of, wrt, s[end:])
             if replacement is None:
                 i = m.end()
                 continue
@@ -191,24 +236,22 @@ class _Extractor:
 
 
 _MENTION = re.compile(r"(?<![\\A-Za-z])(\\[A-Za-z]+|[A-Za-z])\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9])")
-_MASK_POOL = "ABCFGHJKLMNOPQRSTUVWXYZabcfghjklmnopqrstuvwxyz"
+# Stand-in letters: not d, e, i, p (normalising writes d, e and the p of k_{p} for k'; latex2sympy2
+# reads d, e and i specially) nor D, E, I.
+_MASK_POOL = "ABCFGHJKLMNOPQRSTUVWXYZabcfghjklmnoqrstuvwxyz"
 _CALLED = re.compile(r"\s*(?:\^\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+)\s*)?\(")
 _COMMANDS_WITH_SUBSCRIPTS = {r"\sum", r"\prod", r"\int", r"\lim", r"\partial", r"\nabla"}
 
 
-def _mask_mentions(text: str) -> tuple[str, dict[str, str]]:
-    """Replace each subscripted symbol by a fresh bare letter before parsing.
+def _mask_mentions(text: str, stand_ins: StandIns) -> str:
+    """Replace each subscripted symbol by a stand-in letter before parsing.
 
     The grammar is much cheaper on bare letters. A letter followed by ``(``
     is braced, ``{A}(B)``, which latex2sympy2 reads as a product where
     ``A(B)`` would be a call of a function A; elsewhere it stays bare, as a
     function argument must be (``\\sigma(A)`` is a call, ``\\sigma({A})`` is not).
-    Returns the masked text and the map from letter back to the symbol name
-    latex2sympy2 would have made.
+    When the letters run out the rest of the text is parsed as written.
     """
-    used = set(re.sub(r"\\[A-Za-z]+", " ", text))
-    pool = [c for c in _MASK_POOL if c not in used]
-    names: dict[str, str] = {}
     letters: dict[str, str] = {}
 
     def mask(m: re.Match) -> str:
@@ -220,26 +263,28 @@ def _mask_mentions(text: str) -> tuple[str, dict[str, str]]:
         sub = sub[1:-1] if sub.startswith("{") else sub
         name = f"{head.lstrip(chr(92))}_{{{sub.strip()}}}"
         if name not in letters:
-            if not pool:
-                raise OverflowError
-            letters[name] = pool.pop(0)
-            names[letters[name]] = name
+            letter = stand_ins.take(name)
+            if letter is None:
+                return m.group(0)
+            letters[name] = letter
         return _masked(letters[name], m)
 
-    try:
-        masked = _MENTION.sub(mask, text)
-        if re.search(r"(?<![\\A-Za-z])E(?![A-Za-z])", masked) and pool:
-            letter = pool.pop(0)  # latex2sympy2 cannot parse a bare E
-            names[letter] = "E"
+    masked = _MENTION.sub(mask, text)
+    if re.search(r"(?<![\\A-Za-z])E(?![A-Za-z])", masked):
+        letter = stand_ins.take("E")  # latex2sympy2 cannot parse a bare E
+        if letter is not None:
             masked = re.sub(r"(?<![\\A-Za-z])E(?![A-Za-z])", lambda m: _masked(letter, m), masked)
-        return masked, names
-    except OverflowError:
-        return text, {}
+    return masked
+
+
+def _bare(letter: str, following: str) -> str:
+    """A stand-in letter, braced if a ``(`` follows so that it is not called."""
+    return f" {{{letter}}} " if _CALLED.match(following) else f" {letter} "
 
 
 def _masked(letter: str, m: re.Match) -> str:
     """``letter`` in place of the match: braced if a ``(`` follows, so it is not called."""
-    return f" {{{letter}}} " if _CALLED.match(m.string, m.end()) else f" {letter} "
+    return _bare(letter, m.string[m.end():])
 
 
 from .parse_cache import ParseCache
@@ -291,22 +336,23 @@ def _antlr_parse_uncached(text: str):
     raise last_error
 
 
-def parse_normalised(text: str, span: Span, written: str | None = None) -> RawExpr:
+def parse_normalised(text: str, span: Span, written: str | None, stand_ins: StandIns) -> RawExpr:
     """Parse already-normalised LaTeX, cutting derivatives out first.
 
     ``written`` is the author's text that ``text`` was normalised from; messages
     and ``RawExpr.text`` quote it, not the normalised form.
     """
     written = (text if written is None else written).strip()
-    extractor = _Extractor(span, written)
+    extractor = _Extractor(span, written, stand_ins)
     stripped = extractor.run(text)
     if not stripped.strip():
         raise LatexError("empty expression", span, "write something on both sides of '='")
-    masked, names = _mask_mentions(" ".join(stripped.split()))
+    masked = _mask_mentions(" ".join(stripped.split()), stand_ins)
+    names = {k: v for k, v in stand_ins.meaning.items() if not v.startswith(INTERNAL)}
     try:
         expr = _antlr_parse(masked)
-        if names and isinstance(expr, sympy.Basic):
-            expr = expr.xreplace({sympy.Symbol(k): sympy.Symbol(v) for k, v in names.items()})
+        if isinstance(expr, sympy.Basic):
+            expr = stand_ins.restore(expr)
         if extractor.calls and isinstance(expr, sympy.Basic):
             expr = expr.xreplace(extractor.calls)
     except Exception as exc:  # latex2sympy2 raises bare Exception with a caret diagram
@@ -357,8 +403,9 @@ def _as_written(part: str, written: str) -> str | None:
 def parse_latex(text: str, span: Span) -> RawExpr:
     """Parse one side of an equation as written by an author."""
     check_braces(text, span)
+    stand_ins = StandIns(text)
     try:
-        normalised = normalise(text)
+        normalised = normalise(text, stand_ins.whole_range)
     except LatexError as err:
         raise err.located(span)
-    return parse_normalised(normalised, span, text)
+    return parse_normalised(normalised, span, text, stand_ins)

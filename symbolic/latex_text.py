@@ -10,22 +10,25 @@ from __future__ import annotations
 import re
 
 from .errors import LatexError
-from .notation import COSMETIC, IVERSON, REWRITES, WHOLE_RANGE
+from .notation import COSMETIC, IVERSON, REWRITES
 
 _COSMETIC = re.compile("|".join(COSMETIC))
 _REWRITES = [(re.compile(p), r) for p, r in REWRITES]
 _PRIMED = re.compile(r"([A-Za-z])('+)")
 
 
-def normalise(text: str) -> str:
-    """Rewrite accepted notation into the subset latex2sympy2 reads."""
+def normalise(text: str, whole_range: str) -> str:
+    """Rewrite accepted notation into the subset latex2sympy2 reads.
+
+    ``whole_range`` is the symbol written as the upper bound of a sum that has none.
+    """
     text = _COSMETIC.sub(" ", text)
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)
     text = IVERSON.sub(lambda m: rf"\delta_{{{m.group(1)}{m.group(2)}}}", text)
     text = _PRIMED.sub(lambda m: f"{m.group(1)}_{{{'p' * len(m.group(2))}}}", text)
     text = re.sub(r"\\text\s*\{\s*\}", " ", text)
-    text = _normalise_sums(text)
+    text = _normalise_sums(text, whole_range)
     return _brackets_to_parens(text)
 
 
@@ -96,10 +99,10 @@ def equals_outside_braces(s: str) -> bool:
     return False
 
 
-def _normalise_sums(s: str) -> str:
+def _normalise_sums(s: str, whole_range: str) -> str:
     """``\\sum_k``, ``\\sum_{k}`` and ``\\sum_{k}^{K}`` get both bounds: ``\\sum_{k=1}^{K}``.
 
-    A missing upper bound becomes ``\\Omega`` (WHOLE_RANGE); the resolver checks
+    A missing upper bound becomes ``whole_range``; the resolver checks
     that the bounds span the index's whole range.
     """
     out, i = [], 0
@@ -124,7 +127,7 @@ def _normalise_sums(s: str) -> str:
             var, lower = sub.split("=", 1)
         else:
             var, lower = sub, "1"
-        upper = upper or "\\" + WHOLE_RANGE
+        upper = upper or whole_range
         out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{{upper}}} ")
         i = k
 

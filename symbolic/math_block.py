@@ -29,6 +29,9 @@ DISPLAY_ENVIRONMENTS = {
 INNER_ENVIRONMENTS = {**DISPLAY_ENVIRONMENTS, "alignedat": True, "split": False}
 # Spacing that may end a term or lead to a label, longest first so \qquad is not read as \quad.
 SPACING_COMMANDS = ("\\qquad", "\\quad", "\\hfill", "\\,", "\\;", "\\:", "\\!")
+# Spacing after which a trailing (1) is a label (with "\ " and a run of dots); after a thin
+# space it is a factor: (p - y)\,(2) is a product.
+LABEL_LEADERS = ("\\qquad", "\\quad", "\\hfill")
 DOT_COMMANDS = ("\\cdots", "\\ldots", "\\dots")
 CONDITION_WORDS = r"for|if|when|where"
 TEXT_COMMANDS = r"text|textrm|textit|mathrm|mbox"
@@ -243,13 +246,19 @@ def top_level_equals(text: str, start: int, end: int) -> list[int]:
 
 
 def _eat_back(text: str, start: int, end: int, *, leader: bool) -> tuple[int, bool]:
-    """Move ``end`` back over spacing (and dots, for a label leader); say whether a real leader was seen."""
+    """Move ``end`` back over spacing (and dots, for a label leader); say whether a real leader was seen.
+
+    For a label the leader is ``\\ ``, ``\\quad``, ``\\qquad``, ``\\hfill`` or a run of dots;
+    thinner spacing is passed over but leads to nothing.
+    """
     seen, dots = False, 0
     commands = SPACING_COMMANDS + DOT_COMMANDS if leader else SPACING_COMMANDS
+    leaders = LABEL_LEADERS + DOT_COMMANDS if leader else SPACING_COMMANDS
     while end > start:
         char = text[end - 1]
         if text.endswith(commands, start, end):
-            seen, end = True, end - len(next(c for c in commands if text.endswith(c, start, end)))
+            command = next(c for c in commands if text.endswith(c, start, end))
+            seen, end = seen or command in leaders, end - len(command)
         elif char == "." and leader and not text.endswith(("\\right.", "\\left."), start, end):
             dots, end = dots + 1, end - 1
         elif char.isspace() or char == "~":

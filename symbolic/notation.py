@@ -64,15 +64,15 @@ REWRITE_HINTS = {
     "softmax": r"write o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}",
 }
 
-# Placeholder symbol for derivatives cut out before parsing: \Xi_{n}.
-PLACEHOLDER = "Xi"
 
 # Commands latex2sympy2 reads as a call only on a one-letter argument: \sigma(a) is a
 # call but \sigma(a+b) the product sigma*(a+b). A parenthesised group after one of them
 # is cut out, parsed on its own and called, whatever it holds. Value: the raw function
-# name (a key of FUNCTION_NAMES). Placeholder symbol for such a call: \Psi_{n}.
+# name (a key of FUNCTION_NAMES).
 CALLED = {"sigma": "\\sigma"}
-CALL_PLACEHOLDER = "Psi"
 
-# Upper bound given to a sum written without one (\sum_k): the index's whole range.
-WHOLE_RANGE = "Omega"
+# First character of the names of symbols that stand for what the parser cut out (a
+# derivative, a call, the whole range of a sum written without bounds). No LaTeX symbol
+# has it, so nothing an author writes can be read as one of them.
+INTERNAL = "\0"
+WHOLE_RANGE = INTERNAL + "all"  # the upper bound of a sum written without one (\sum_k)

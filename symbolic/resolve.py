@@ -17,8 +17,7 @@ import sympy
 from .errors import ModelError, NotationError, Span
 from .functions import FUNCTIONS, Exp, Log
 from .latex import RawExpr
-from .notation import (FUNCTION_NAMES, NON_DIFFERENTIABLE, PLACEHOLDER, REWRITE_HINTS,
-                       WHOLE_RANGE)
+from .notation import FUNCTION_NAMES, NON_DIFFERENTIABLE, REWRITE_HINTS, WHOLE_RANGE
 from .tensors import Network, Tensor, index_symbol
 
 
@@ -143,8 +142,6 @@ class Resolver:
                             f"({shape})", self.span, hint)
 
     def entry(self, mention: Mention) -> sympy.Expr:
-        if mention.name == PLACEHOLDER and mention.tokens and mention.tokens[0].startswith("#"):
-            return self.derivative(int("".join(t[1:] for t in mention.tokens)))
         if mention.name == "delta" and len(mention.tokens) == 2 and not any(
                 t.name == "delta" and len(t.ranges) == 2 for t in self.network.tensors.values()):
             a, b = (self.index(t) for t in mention.tokens)
@@ -183,8 +180,8 @@ class Resolver:
                 return f"'{name}{letter}' is not a symbol here; did you mean {name}_{letter}?"
         return None
 
-    def derivative(self, number: int) -> sympy.Expr:
-        source = self.raw.derivatives[number]
+    def derivative(self, name: str) -> sympy.Expr:
+        source = self.raw.derivatives[name]
         wrt = self._convert(source.wrt.expr)
         if not (isinstance(wrt, sympy.Indexed) or (isinstance(wrt, sympy.Symbol)
                                                     and str(wrt) in self.network.tensors)):
@@ -210,6 +207,8 @@ class Resolver:
     # -- expression tree --------------------------------------------------------
     def _convert(self, e):
         if isinstance(e, sympy.Symbol):
+            if e.name in self.raw.derivatives:
+                return self.derivative(e.name)
             return self.entry(split_symbol(e.name))
         if e is sympy.E:
             return Exp(sympy.Integer(1))

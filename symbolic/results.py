@@ -23,8 +23,8 @@ class Counterexample:
         idx = ", ".join(f"{k}={v}" for k, v in self.indices.items())
         items = list(self.leaves.items())
         leaves = ", ".join(f"{k}={v}" for k, v in items[:shown]) + (", …" if len(items) > shown else "")
-        where = f"at {sizes}" + (f", {idx}" if idx else "")
-        return f"{where}; {leaves}: left = {self.lhs}, right = {self.rhs}"
+        where = f"at {sizes}" + (f", {idx}" if idx else "") + (f"; {leaves}" if leaves else "")
+        return f"{where}: left = {self.lhs}, right = {self.rhs}"
 
 
 @dataclass
@@ -98,8 +98,14 @@ class ClaimResult:
 
 
 def chain_verdict(steps: list[StepResult]) -> Verdict:
+    """The worst checked step; a chain with an unchecked substitution never holds as a whole."""
     checked = [s.verdict for s in steps if s.verdict not in (Verdict.SKIPPED,)]
-    return worst(checked) if checked else Verdict.SKIPPED
+    if not checked:
+        return Verdict.SKIPPED
+    verdict = worst(checked)
+    if verdict.holds and any(s.kind == "substitution" for s in steps):
+        return Verdict.UNDECIDED
+    return verdict
 
 
 @dataclass

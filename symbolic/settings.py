@@ -9,6 +9,9 @@ SIZE_ASSIGNMENTS: tuple[tuple[int, ...], ...] = (
     (2, 3, 4, 5, 6, 7),
     (3, 4, 2, 6, 7, 5),
 )
+# A step whose sides depend on the sizes polynomially is checked at more assignments (one
+# more value per degree); beyond this many it is left to the all-sizes proof.
+MAX_SIZE_ASSIGNMENTS = 12
 
 # Counterexamples: leaf values are drawn from k/4 for k in -8..8 (k != 0).
 COUNTEREXAMPLE_NUMERATORS = tuple(k for k in range(-8, 9) if k)

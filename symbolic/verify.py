@@ -27,7 +27,9 @@ from .errors import NotationError, Span
 from .exact import Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
 from .resolve import free_indices
 from .results import Counterexample
-from .settings import COUNTEREXAMPLE_POINTS, RANDOM_SEED, SHOWN_DIGITS, SIZE_ASSIGNMENTS
+from .settings import (COUNTEREXAMPLE_POINTS, MAX_SIZE_ASSIGNMENTS, RANDOM_SEED, SHOWN_DIGITS,
+                       SIZE_ASSIGNMENTS)
+from .size_degree import size_degrees, size_grid
 from .tensors import Network, index_symbol
 from .verdicts import Verdict
 
@@ -81,11 +83,22 @@ class Outcome:
     sizes: list[dict[str, int]] = field(default_factory=list)
     assignments: int = 0
     counterexample: Counterexample | None = None
+    sizes_settle: bool = True  # False: only the all-sizes proof can decide this step
 
 
 def size_assignments(network: Network) -> list[dict[str, int]]:
     names = list(dict.fromkeys(network.index_ranges.values()))
     return [dict(zip(names, sizes)) for sizes in SIZE_ASSIGNMENTS]
+
+
+def step_assignments(network: Network, lhs, rhs) -> list[dict[str, int]] | None:
+    """The size assignments that settle ``lhs = rhs`` (see :mod:`symbolic.size_degree`);
+    None when no number of them can (a size inside a function, or too many)."""
+    degrees = size_degrees(network, lhs, rhs)
+    if degrees is None:
+        return None
+    assignments = size_grid(size_assignments(network), degrees)
+    return assignments if len(assignments) <= MAX_SIZE_ASSIGNMENTS else None
 
 
 def check_free_indices(lhs, rhs, span: Span | None) -> list[sympy.Symbol]:
@@ -130,11 +143,15 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
                    span: Span | None = None) -> Outcome:
     """Verify or refute ``lhs = rhs`` for all free-index values satisfying ``condition``."""
     free = check_free_indices(lhs, rhs, span)
+    assignments = step_assignments(network, lhs, rhs)
+    settle = assignments is not None
+    if not settle:  # a counterexample still refutes; agreement decides nothing
+        assignments = size_assignments(network)
     # a chain's condition applies to the steps that have its indices
     condition = Condition(tuple(p for p in condition.pairs if {p[0], p[1]} <= set(free)))
     checked, count, suspicious = [], 0, None
     evaluated = COUNTEREXAMPLE_POINTS  # fewest points evaluated at a suspicious instance
-    for sizes in size_assignments(network):
+    for sizes in assignments:
         concrete = Concrete(network, sizes)
         for env in _index_values(free, network, sizes, condition):
             left, right = concrete.value(lhs, env), concrete.value(rhs, env)
@@ -161,6 +178,11 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
                        f"independent, {evidence}", checked, count)
     if count == 0:
         return Outcome(Verdict.UNDECIDED, "no index values satisfy the condition", checked, 0)
+    if not settle:
+        return Outcome(Verdict.UNDECIDED, "exact at the checked sizes, but the two sides depend "
+                       "on the sizes in a way that no number of checked sizes settles (a size "
+                       "inside a function, or too high a degree), and it is not proved for "
+                       "every size", checked, count, sizes_settle=False)
     return Outcome(Verdict.VERIFIED, "", checked, count)
 
 

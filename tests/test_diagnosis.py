@@ -131,7 +131,10 @@ def test_formula_to_numbers_is_an_unchecked_substitution(tmp_path):
     claim = by_label(path, "s")
     assert [s.kind for s in claim.steps] == ["identity", "substitution", "arithmetic"]
     assert claim.steps[1].verdict == Verdict.SKIPPED
-    assert claim.verdict == Verdict.VERIFIED
+    # an unchecked step lends no verdict to the chain: it is not verified as a whole
+    assert claim.verdict == Verdict.UNDECIDED
+    assert claim.message == ("steps 1 and 3 hold; step 2 substitutes numbers and is not checked, "
+                             "so the chain does not hold as a whole")
 
 
 def _parse(context, text):
