@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Mapping
 import sympy
 
 from symbolic.errors import ModelError
-from symbolic.resolve import free_indices
-from symbolic.tensors import Network, Tensor, tensors_in
+from symbolic.model.index_notation import free_indices
+from symbolic.model.tensors import Network, Tensor, tensors_in
 
 from .contraction import BATCH, _Array, _letters, _Program, _union
 from .rewrite import (BatchMean, collapse_deltas, difference_of_squares, flatten_sum, function_name, linear_factors,

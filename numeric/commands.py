@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from symbolic.errors import NotesError, UsageError
-from symbolic.tensors import Network, Tensor
+from symbolic.model.tensors import Network, Tensor
 
 from .compile import CompiledNetwork, GradientFormula, compile_network
 from .datasets import DATASETS, SyntheticSizes, load_dataset
@@ -67,8 +67,8 @@ def load_models(path: str, *, derive: bool = True) -> list[Model]:
     """
     from symbolic import api
     from symbolic.check import Options
-    from symbolic.derive import derive_parameters, entry
-    from symbolic.resolve import Grad
+    from symbolic.calculus.derive import derive_parameters, entry
+    from symbolic.model.index_notation import Grad
 
     document = api.load(path, Options(diagnose=False))
     models = []

@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from symbolic.errors import ModelError
-from symbolic.tensors import Network, Tensor
+from symbolic.model.tensors import Network, Tensor
 
 from .codegen import _Compiler
 from .contraction import BATCH, GRADIENT_SCALE

@@ -17,7 +17,7 @@ from typing import Mapping
 
 import sympy
 
-from symbolic.tensors import Network
+from symbolic.model.tensors import Network
 
 BATCH = sympy.Symbol("batch·")  # axis label of the batch; no index letter can spell it
 SIZE_HINT = 64  # assumed size of an axis when planning contractions without a hint

@@ -10,7 +10,7 @@ from typing import Literal, TextIO, get_args
 import numpy as np
 
 from symbolic.errors import GradproofError, UsageError
-from symbolic.tensors import Network
+from symbolic.model.tensors import Network
 
 from .compile import GRADIENT_SCALE, CompiledNetwork
 from .datasets import Dataset

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import CheckedChain, NoteChecker, Options, check_file, check_text
-from .context import Context
 from .errors import GradproofError, NotesError
-from .notes import read_note
+from .model.context import Context
+from .notes.reader import read_note
 from .results import ClaimResult, FileReport
 from .verdicts import Verdict
 

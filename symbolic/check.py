@@ -9,17 +9,19 @@ from pathlib import Path
 
 import sympy
 
-from .arithmetic import check_arithmetic, rebracket
-from .context import Context, build_context, lhs_tensor
+from .calculus.generic import proved
+from .diagnose import diagnose
+from .engine.arithmetic import check_arithmetic, rebracket
+from .engine.verify import Outcome, check_identity, parse_condition
 from .errors import GradproofError, LatexError, NotationError, NotesError, Span
-from .latex import parse_latex
-from .notes import ChainSource, ContextSource, Note, Problem, Term, read_note
-from .resolve import Grad, Resolver, free_indices, split_symbol
+from .latex.parse import parse_latex
+from .model.context import Context, build_context, lhs_tensor
+from .model.index_notation import Grad, Resolver, free_indices, split_symbol
+from .model.tensors import Definition
+from .notes import ChainSource, ContextSource, Note, Problem, Term, parse_note, read_note
 from .results import ClaimResult, FileReport, StepResult, chain_verdict
 from .settings import DEFAULT_TIMEOUT
-from .tensors import Definition
 from .verdicts import Verdict
-from .verify import Outcome, check_identity, parse_condition
 
 
 @dataclass
@@ -245,8 +247,6 @@ class NoteChecker:
         record.message = _summary(record)
         record.hint = next((s.hint for s in steps if s.hint), None)
         if record.verdict == Verdict.REFUTED and self.options.diagnose:
-            from .diagnose import diagnose
-
             diagnose(self.context, parsed, record, timeout=max(1.0, deadline - time.monotonic()))
         self.chains.append(CheckedChain(chain, self.context, parsed, record))
         return record
@@ -299,8 +299,6 @@ class NoteChecker:
             else:
                 _fill(step, outcome)
                 if outcome.verdict == Verdict.VERIFIED or not outcome.sizes_settle:
-                    from .generic import proved
-
                     if proved(self.context, lhs, rhs, condition):
                         step.verdict = Verdict.PROVED
                         step.message = "proved for every size; " + step.message
@@ -373,7 +371,5 @@ def check_file(path: str | Path, options: Options | None = None) -> FileReport:
 
 def check_text(text: str, path: str = "<string>", options: Options | None = None) -> FileReport:
     """Check notes given as a string (for notebooks and tests)."""
-    from .notes import parse_note
-
     options = options or Options()
     return NoteChecker(parse_note(text, path, inline=options.inline), options).run()

@@ -94,11 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "derive":
-            from .derive import run_derive
-
             return run_derive(args)
         if args.command == "export":
-            from .export import run_export
+            from .export.document import run_export
 
             return run_export(args)
         from numeric import commands  # numeric imports numpy: loaded only here
@@ -140,8 +138,8 @@ def context_block(path: str):
             or the block does not build a model.
     """
     from .check import internal_error
-    from .context import build_context
-    from .notes import ContextSource, Problem, read_note
+    from .model.context import build_context
+    from .notes.reader import ContextSource, Problem, read_note
 
     note = read_note(path)
     block = next((i for i in note.items if isinstance(i, (ContextSource, Problem))), None)
@@ -175,3 +173,50 @@ def _check(args) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def run_derive(args) -> int:
+    """``gradproof derive FILE --wrt 'w_{jk}' [--of o_j] [--format text|json|latex]``."""
+    import json
+
+    from .api import Document
+    from .calculus.derive import derive
+    from .calculus.printing import to_text
+    from .check import NoteChecker, Options
+    from .errors import NotationError
+    from .latex import parse_latex
+    from .model.index_notation import Resolver
+    from .notes import ContextSource, read_note
+    from .verdicts import Verdict
+
+    note = read_note(args.file)
+    starts = [n for n, item in enumerate(note.items) if isinstance(item, ContextSource)]
+    if len(starts) > args.context_index >= 1:  # read no further than the block asked for
+        note.items = note.items[:starts[args.context_index]]
+    checker = NoteChecker(note, Options(diagnose=False, claims=False))
+    report = checker.run()
+    context = Document(str(args.file), report, checker.contexts).context(args.context_index)
+    span = Span("--wrt", 1, 1)
+
+    def read(text: str, where: str):
+        raw = parse_latex(text, Span(where, 1, 1))
+        return Resolver(context.network, "claim", Span(where, 1, 1), text).resolve(raw)
+
+    wrt = read(args.wrt, "--wrt")
+    of = read(args.of, "--of") if args.of else None
+    derived = derive(context, wrt, of)
+    if derived.verdict != Verdict.VERIFIED:
+        raise NotationError(f"the derived formula could not be verified ({derived.verdict.value})",
+                            span, "please report this note")
+    if args.format == "json":
+        print(json.dumps({"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
+                          "text": derived.text, "claim": derived.claim_latex,
+                          "verdict": derived.verdict.value}, indent=2, ensure_ascii=False))
+    elif args.format == "latex":
+        print(derived.claim_latex)
+    else:
+        print(derived.claim_latex)
+        print(f"∂{to_text(of if of is not None else context.network.loss.base, context.network)}"
+              f"/∂{to_text(wrt, context.network)} = {derived.text}")
+        print(f"({derived.verdict.value}: checked exactly before it was shown)")
+    return 0

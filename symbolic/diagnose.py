@@ -15,16 +15,16 @@ import time
 
 import sympy
 
-from .context import Assumption, Context
+from .calculus.derive import derive
+from .calculus.printing import to_latex
+from .engine.verify import Condition, check_identity
 from .errors import GradproofError
-from .derive import derive
-from .functions import Exp, Log, Sigmoid, Tanh
-from .printing import to_latex
-from .resolve import Grad, free_indices
+from .model.context import Assumption, Context
+from .model.functions import Exp, Log, Sigmoid, Tanh
+from .model.index_notation import Grad, free_indices
+from .model.tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .results import ClaimResult
-from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .verdicts import Verdict
-from .verify import Condition, check_identity
 
 
 def _holds(network: Network, assumptions, lhs, rhs, condition=Condition(), deadline=None) -> bool:

@@ -13,8 +13,8 @@ import random
 
 import sympy
 
-from symbolic.functions import Opaque
-from symbolic.resolve import Grad, free_indices
+from symbolic.model.functions import Opaque
+from symbolic.model.index_notation import Grad, free_indices
 
 FUNCS = {"exp": math.exp, "tanh": math.tanh, "log": math.log,
          "sigmoid": lambda x: 1 / (1 + math.exp(-x))}

@@ -1,11 +1,11 @@
-"""Worked-number rules (symbolic.arithmetic) and the undecided wording of symbolic.verify."""
+"""Worked-number rules (symbolic.engine.arithmetic) and the undecided wording of symbolic.engine.verify."""
 
 from __future__ import annotations
 
 import pytest
 import sympy
 
-from symbolic.arithmetic import _flatten, _tokens, check_arithmetic, decimals_written, rebracket
+from symbolic.engine.arithmetic import _flatten, _tokens, check_arithmetic, decimals_written, rebracket
 from symbolic.check import check_file
 from symbolic.verdicts import Verdict
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from symbolic.context import Context, build_context, split_equation
-from symbolic.derivation_block import DerivationBlock
+from symbolic.model.context import Context, build_context, split_equation
+from symbolic.notes.derivation_block import DerivationBlock
 from symbolic.errors import GradproofError, Span
-from symbolic.export import check_note, render_tex
-from symbolic.functions import FUNCTIONS, Opaque
-from symbolic.tensors import Definition, Tensor
+from symbolic.export.document import check_note, render_tex
+from symbolic.model.functions import FUNCTIONS, Opaque
+from symbolic.model.tensors import Definition, Tensor
 
 ORIGIN = Span("note.md", 3, 1)  # the block's first YAML line is line 3 of the note
 

@@ -9,12 +9,12 @@ import pytest
 from symbolic import api
 from symbolic.check import check_file
 from symbolic.cli import main
-from symbolic.derive import canonical_entry, derive
-from symbolic.latex import parse_latex
+from symbolic.calculus.derive import canonical_entry, derive
+from symbolic.latex.parse import parse_latex
 from symbolic.errors import Span
-from symbolic.resolve import Grad, Resolver
+from symbolic.model.index_notation import Grad, Resolver
 from symbolic.verdicts import Verdict
-from symbolic.verify import check_identity
+from symbolic.engine.verify import check_identity
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "derivations" / "backprop_seed.md"

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from symbolic import export as export_module
+from symbolic.export import document as export_module
 from symbolic.check import check_file
 from symbolic.cli import main
 from symbolic.errors import ExportError
-from symbolic.export import check_note, compile_pdf, latex_math, latex_prose, latex_text, render_tex
-from symbolic.tikz import layered
+from symbolic.export.document import check_note, compile_pdf, latex_math, latex_prose, latex_text, render_tex
+from symbolic.export.tikz import layered
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ["backprop_seed.md", "backprop_cross_entropy.md"]

@@ -8,10 +8,10 @@ import pytest
 
 from symbolic import api
 from symbolic.errors import Span
-from symbolic.generic import normal_form, proved
-from symbolic.latex import parse_latex
-from symbolic.resolve import Resolver
-from symbolic.verify import Condition
+from symbolic.calculus.generic import normal_form, proved
+from symbolic.latex.parse import parse_latex
+from symbolic.model.index_notation import Resolver
+from symbolic.engine.verify import Condition
 
 ROOT = Path(__file__).resolve().parents[1]
 

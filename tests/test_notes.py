@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbolic import notes
+from symbolic.notes import reader as notes
 from symbolic.errors import NotesError, Span
-from symbolic.notes import ChainSource, ContextSource, Problem, parse_note, read_note
+from symbolic.notes.reader import ChainSource, ContextSource, Problem, parse_note, read_note
 from symbolic.verdicts import Verdict
 
 SPEC_EXAMPLE = r"""# A tanh layer and a softmax

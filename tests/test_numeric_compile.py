@@ -15,8 +15,8 @@ import numeric_networks as nets  # noqa: E402
 
 from numeric.compile import GRADIENT_SCALE, GradientFormula, compile_network  # noqa: E402
 from symbolic.errors import ModelError  # noqa: E402
-from symbolic.functions import Exp, Sigmoid  # noqa: E402
-from symbolic.tensors import Definition, Network, Tensor, index_symbol  # noqa: E402
+from symbolic.model.functions import Exp, Sigmoid  # noqa: E402
+from symbolic.model.tensors import Definition, Network, Tensor, index_symbol  # noqa: E402
 
 
 def point(I=5, J=4, K=3, B=7, seed=0, dtype=np.float64):
@@ -208,6 +208,6 @@ def test_a_scalar_parameter_and_a_prediction_are_found():
 
 def test_every_opaque_function_has_a_numpy_form():
     from numeric.codegen import UFUNCS
-    from symbolic.functions import FUNCTIONS
+    from symbolic.model.functions import FUNCTIONS
 
     assert set(UFUNCS) == set(FUNCTIONS)

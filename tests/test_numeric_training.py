@@ -18,7 +18,7 @@ from numeric.datasets import SyntheticSizes, load_dataset  # noqa: E402
 from numeric.trainer import (Trainer, TrainingError, TrainingSettings, model_sizes,  # noqa: E402
                              plot_history)
 from symbolic.errors import UsageError  # noqa: E402
-from symbolic.tensors import Tensor  # noqa: E402
+from symbolic.model.tensors import Tensor  # noqa: E402
 
 
 def test_digits_is_split_standardised_and_one_hot():

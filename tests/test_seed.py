@@ -9,7 +9,7 @@ import pytest
 from float_reference import numerically_equal
 from symbolic import api
 from symbolic.verdicts import Verdict
-from symbolic.verify import parse_condition
+from symbolic.engine.verify import parse_condition
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "derivations" / "backprop_seed.md"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sympy
 
 from numeric.compile import GradientFormula
-from symbolic.functions import Exp, Log, Tanh
-from symbolic.tensors import Definition, Network, Tensor, index_symbol
+from symbolic.model.functions import Exp, Log, Tanh
+from symbolic.model.tensors import Definition, Network, Tensor, index_symbol
 
 i, j, k, kp = (index_symbol(letter) for letter in ("i", "j", "k", "k'"))
 

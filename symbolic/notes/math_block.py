@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..errors import Span
+from ..verdicts import Verdict
 from .derivation_block import VERDICT_HINT
-from .errors import Span
-from .verdicts import Verdict
 
 # Display environments; True where each line with text before its first '=' starts a new chain.
 DISPLAY_ENVIRONMENTS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import LatexError
+from ..errors import LatexError
 from .notation import COSMETIC, IVERSON, REWRITES
 
 _COSMETIC = re.compile("|".join(COSMETIC))

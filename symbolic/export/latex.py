@@ -11,13 +11,13 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .context import split_equation
-from .export_note import (CheckedNote, Section, chain_terms, correct_equation, derived_parts, expectation,
+from ..model.context import split_equation
+from ..model.tensors import GREEK
+from ..results import ClaimResult, Counterexample
+from ..verdicts import Verdict
+from .note import (CheckedNote, Section, chain_terms, correct_equation, derived_parts, expectation,
                           failing_steps, summary_line)
-from .results import ClaimResult, Counterexample
-from .tensors import GREEK
 from .tikz import layered, letters_for, tikz
-from .verdicts import Verdict
 
 LONG_FIRST_LINE = 90           # characters of "E0 = E1" above which E0 gets its own line
 

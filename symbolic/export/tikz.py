@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .context import Context
-from .tensors import Tensor
+from ..model.context import Context
+from ..model.tensors import Tensor
 
 SHOWN_UNITS = 3          # units drawn per layer: the first two, a row of dots, the last
 LAYER_SPACING_CM = 3.4

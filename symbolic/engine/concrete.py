@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import sympy
 
-from .errors import NotationError
-from .functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid, Tanh
-from .resolve import Grad
-from .tensors import Network, Tensor
+from ..errors import NotationError
+from ..model.functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid, Tanh
+from ..model.index_notation import Grad
+from ..model.tensors import Network, Tensor
 
 Entry = tuple[Tensor, tuple[int, ...]]
 

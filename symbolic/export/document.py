@@ -18,12 +18,12 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
-from .errors import ExportError, UsageError
+from ..errors import ExportError, UsageError
 # check_note, render_tex and the escaping functions are part of this module's documented API.
-from .export_latex import latex_math, latex_prose, latex_text, render_tex
-from .export_markdown import render_markdown
-from .export_note import CheckedNote, check_note, summary_line
-from .report import render_json
+from ..report import render_json
+from .latex import latex_math, latex_prose, latex_text, render_tex
+from .markdown import render_markdown
+from .note import CheckedNote, check_note, summary_line
 
 __all__ = ["CheckedNote", "ExportFormat", "check_note", "compile_pdf", "export", "first_latex_error",
            "latex_math", "latex_prose", "latex_text", "output_format", "pdflatex_path", "render_markdown",

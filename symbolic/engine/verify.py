@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy
 
-from .concrete import Concrete
-from .context import Assumption
-from .errors import NotationError, Span
-from .exact import Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
-from .resolve import free_indices
-from .results import Counterexample
-from .settings import (COUNTEREXAMPLE_POINTS, MAX_SIZE_ASSIGNMENTS, RANDOM_SEED, SHOWN_DIGITS,
+from ..errors import NotationError, Span
+from ..model.context import Assumption
+from ..model.index_notation import free_indices
+from ..model.tensors import Network, index_symbol
+from ..results import Counterexample
+from ..settings import (COUNTEREXAMPLE_POINTS, MAX_SIZE_ASSIGNMENTS, RANDOM_SEED, SHOWN_DIGITS,
                        SIZE_ASSIGNMENTS)
+from ..verdicts import Verdict
+from .concrete import Concrete
+from .exact import Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
 from .size_degree import size_degrees, size_grid
-from .tensors import Network, index_symbol
-from .verdicts import Verdict
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import Literal
 
 import sympy
 
-from .errors import ModelError, NotationError, Span
+from ..errors import ModelError, NotationError, Span
+from ..latex.notation import FUNCTION_NAMES, NON_DIFFERENTIABLE, REWRITE_HINTS, WHOLE_RANGE
+from ..latex.parse import RawExpr
 from .functions import FUNCTIONS, Exp, Log
-from .latex import RawExpr
-from .notation import FUNCTION_NAMES, NON_DIFFERENTIABLE, REWRITE_HINTS, WHOLE_RANGE
 from .tensors import Network, Tensor, index_symbol
 
 

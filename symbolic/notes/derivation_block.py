@@ -12,8 +12,8 @@ import re
 
 import yaml
 
-from .errors import NotesError, Span
-from .verdicts import Verdict
+from ..errors import NotesError, Span
+from ..verdicts import Verdict
 
 CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target")
 LETTER_RE = re.compile(r"[A-Za-z]")

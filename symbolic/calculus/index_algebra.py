@@ -11,9 +11,9 @@ import itertools
 
 import sympy
 
-from .functions import Opaque
-from .resolve import free_indices
-from .tensors import Network, Tensor, index_symbol
+from ..model.functions import Opaque
+from ..model.index_notation import free_indices
+from ..model.tensors import Network, Tensor, index_symbol
 
 
 def free_tensors(expr, network: Network) -> bool:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .context import split_equation
-from .export_latex import counterexample_point, leaf_values
-from .export_note import (CheckedNote, chain_terms, correct_equation, derived_parts, expectation, failing_steps,
+from ..model.context import split_equation
+from ..report import MARKS
+from ..results import ClaimResult
+from ..verdicts import Verdict
+from .latex import counterexample_point, leaf_values
+from .note import (CheckedNote, chain_terms, correct_equation, derived_parts, expectation, failing_steps,
                           summary_line)
-from .report import MARKS
-from .results import ClaimResult
 from .tikz import layered, mermaid
-from .verdicts import Verdict
 
 MATH_MARKS = {Verdict.PROVED: r"\checkmark", Verdict.VERIFIED: r"\checkmark", Verdict.REFUTED: r"\times",
               Verdict.UNDECIDED: "?", Verdict.ERROR: "!", Verdict.DEFINITION: ":=", Verdict.SKIPPED: r"\cdot"}

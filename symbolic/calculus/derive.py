@@ -16,15 +16,15 @@ from dataclasses import dataclass
 
 import sympy
 
-from .context import Context
-from .errors import NotationError
-from .functions import Opaque
+from ..errors import NotationError
+from ..model.context import Context
+from ..model.functions import Opaque
+from ..model.index_notation import Grad, free_indices
+from ..model.tensors import Definition, Network, Tensor, index_symbol, tensors_in
+from ..verdicts import Verdict
 from .index_algebra import (apply_sum_to_one, collapse, expand_sums, free_tensors,
                             merge_sums, rename_bound, replace_pattern)
 from .printing import to_latex, to_text
-from .resolve import Grad, free_indices
-from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
-from .verdicts import Verdict
 
 
 @dataclass
@@ -193,7 +193,7 @@ def derive(context: Context, wrt: sympy.Expr, of=None) -> Derived:
     Raises:
         NotationError: ``wrt`` or ``of`` is not a tensor entry of the context.
     """
-    from .verify import check_identity
+    from ..engine.verify import check_identity
 
     network = context.network
     of = network.loss.base if of is None else of
@@ -234,50 +234,3 @@ def derive_parameters(context: Context) -> list[Derived]:
         except (NotationError, StopIteration):
             continue
     return out
-
-
-def run_derive(args) -> int:
-    """``gradproof derive FILE --wrt 'w_{jk}' [--of o_j] [--format text|json|latex]``."""
-    import json
-
-    from .check import Options
-    from .errors import Span
-    from .latex import parse_latex
-    from .resolve import Resolver
-
-    from .check import NoteChecker
-    from .notes import ContextSource, read_note
-
-    note = read_note(args.file)
-    starts = [n for n, item in enumerate(note.items) if isinstance(item, ContextSource)]
-    if len(starts) > args.context_index >= 1:  # read no further than the block asked for
-        note.items = note.items[:starts[args.context_index]]
-    checker = NoteChecker(note, Options(diagnose=False, claims=False))
-    report = checker.run()
-    from .api import Document
-
-    context = Document(str(args.file), report, checker.contexts).context(args.context_index)
-    span = Span("--wrt", 1, 1)
-
-    def read(text: str, where: str):
-        raw = parse_latex(text, Span(where, 1, 1))
-        return Resolver(context.network, "claim", Span(where, 1, 1), text).resolve(raw)
-
-    wrt = read(args.wrt, "--wrt")
-    of = read(args.of, "--of") if args.of else None
-    derived = derive(context, wrt, of)
-    if derived.verdict != Verdict.VERIFIED:
-        raise NotationError(f"the derived formula could not be verified ({derived.verdict.value})",
-                            span, "please report this note")
-    if args.format == "json":
-        print(json.dumps({"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
-                          "text": derived.text, "claim": derived.claim_latex,
-                          "verdict": derived.verdict.value}, indent=2, ensure_ascii=False))
-    elif args.format == "latex":
-        print(derived.claim_latex)
-    else:
-        print(derived.claim_latex)
-        print(f"∂{to_text(of if of is not None else context.network.loss.base, context.network)}"
-              f"/∂{to_text(wrt, context.network)} = {derived.text}")
-        print(f"({derived.verdict.value}: checked exactly before it was shown)")
-    return 0

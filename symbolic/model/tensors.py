@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .errors import Span
+from ..errors import Span
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from .errors import LatexError, Span
-from .latex_text import closing, equals_outside_braces, next_operand, normalise, read_group
+from ..errors import LatexError, Span
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
+from .text import closing, equals_outside_braces, next_operand, normalise, read_group
 
 _CALL = re.compile(r"\\(%s)(?![A-Za-z])" % "|".join(map(re.escape, CALLED)))
 

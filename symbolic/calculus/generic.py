@@ -16,11 +16,11 @@ import dataclasses
 
 import sympy
 
-from .context import Context
+from ..model.context import Context
+from ..model.index_notation import Grad, free_indices
+from ..model.tensors import Definition, Tensor
 from .derive import Deriver, entry
 from .index_algebra import apply_sum_to_one, canonical_bound, collapse, expand_sums, pull_constants
-from .resolve import Grad, free_indices
-from .tensors import Definition, Tensor
 
 
 def _inline_claim_names(context: Context, expr):

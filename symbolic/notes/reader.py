@@ -13,8 +13,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from ..errors import NotesError, Span
 from .derivation_block import CONTEXT_KEYS, DerivationBlock
-from .errors import NotesError, Span
 from .math_block import DISPLAY_ENVIRONMENTS, ChainSource, MathBlock, Term
 
 __all__ = ["CONTEXT_KEYS", "MAX_BYTES", "ChainSource", "ContextSource", "Note", "Problem", "Term",

@@ -20,10 +20,10 @@ from fractions import Fraction
 import mpmath
 import sympy
 
-from .concrete import Concrete
-from .functions import FUNCTIONS
-from .settings import (AGREEMENT_TOLERANCE, COUNTEREXAMPLE_DENOMINATOR,
+from ..model.functions import FUNCTIONS
+from ..settings import (AGREEMENT_TOLERANCE, COUNTEREXAMPLE_DENOMINATOR,
                        COUNTEREXAMPLE_NUMERATORS, EVALUATION_DIGITS)
+from .concrete import Concrete
 
 try:  # symengine expands large numerators ~100× faster; SymPy is the fallback
     import symengine as _symengine

@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import sympy
 
-from .verdicts import Verdict
+from ..verdicts import Verdict
 
 _NUMBER = re.compile(r"^[-+]?(\d+)(?:\.(\d*))?$")  # matched after _clean
 

@@ -6,8 +6,8 @@ import sympy
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from .functions import FUNCTIONS, Opaque
-from .tensors import Network
+from ..model.functions import FUNCTIONS, Opaque
+from ..model.tensors import Network
 
 
 def _indices(indices) -> str:

@@ -8,12 +8,12 @@ from typing import Literal
 
 import sympy
 
-from .errors import GradproofError, ModelError, NotationError, Span
-from .latex import parse_latex
-from .math_block import top_level_equals
-from .resolve import Grad, Resolver, free_indices, split_symbol
+from ..errors import GradproofError, ModelError, NotationError, Span
+from ..latex.parse import parse_latex
+from ..notes.math_block import top_level_equals
+from ..verdicts import Verdict
+from .index_notation import Grad, Resolver, free_indices, split_symbol
 from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
-from .verdicts import Verdict
 
 AssumptionKind = Literal["one-hot", "sum-to-one"]
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import sympy
 
-from .functions import Opaque
-from .resolve import Grad
-from .tensors import Definition, Network, Tensor
+from ..model.functions import Opaque
+from ..model.index_notation import Grad
+from ..model.tensors import Definition, Network, Tensor
 
 Degrees = dict[str, tuple[int, int]]  # size name -> (numerator, denominator) degree bound
 

@@ -11,14 +11,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import NoteChecker, Options
-from .context import Context, split_equation
-from .derive import derive_parameters
-from .errors import GradproofError
-from .notes import ChainSource, ContextSource, read_note
-from .report import summary_line as report_summary_line
-from .results import ClaimResult, FileReport, StepResult
-from .verdicts import Verdict
+from ..calculus.derive import derive_parameters
+from ..check import NoteChecker, Options
+from ..errors import GradproofError
+from ..model.context import Context, split_equation
+from ..notes.reader import ChainSource, ContextSource, read_note
+from ..report import summary_line as report_summary_line
+from ..results import ClaimResult, FileReport, StepResult
+from ..verdicts import Verdict
 
 HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 

@@ -1,0 +1,10 @@
+"""Stage 1, notes: Markdown → derivation blocks and chains of math, at exact file positions.
+
+No LaTeX is parsed here: chains are cut at top-level '=' as text, with their
+labels, conditions and expectations.
+"""
+
+from .math_block import ChainSource, Term
+from .reader import ContextSource, Note, Problem, parse_note, read_note
+
+__all__ = ["ChainSource", "ContextSource", "Note", "Problem", "Term", "parse_note", "read_note"]
