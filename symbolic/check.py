@@ -90,6 +90,7 @@ class NoteChecker:
         self.chains: list[CheckedChain] = []
         self.contexts: list[Context] = []
         self.last_term: tuple[Term, object] | None = None
+        self.case: tuple[tuple[Term, object], str] | None = None  # (continued term, condition)
 
     def run(self) -> FileReport:
         start = time.perf_counter()
@@ -135,10 +136,15 @@ class NoteChecker:
     # -- chains ---------------------------------------------------------------
     def _chain(self, chain: ChainSource) -> ClaimResult | None:
         terms = list(chain.terms)
-        if chain.continues and self.last_term is not None:
-            terms = [self.last_term[0]] + terms
+        if chain.continues:
+            start = self._continued_from(chain)
+            if start is None:
+                return self._unanchored(chain)
+            terms = [start[0]] + terms
+        else:
+            self.case = None
         if len(terms) < 2:
-            return self._fragment(terms)
+            return self._fragment(chain, terms)
         base = dict(label=chain.label, source=chain.source, condition=chain.condition,
                     expected=chain.expect)
         if self.context is not None and base["expected"] is None and chain.label is not None:
@@ -146,7 +152,7 @@ class NoteChecker:
         started = time.perf_counter()
         try:
             if self.context is None:
-                record = self._numbers_chain(terms, base)
+                record = self._numbers_chain(chain, terms, base)
             else:
                 record = self._check_chain(chain, terms, base)
         except GradproofError as err:
@@ -155,12 +161,42 @@ class NoteChecker:
             record = error_record(self.note.path, internal_error(exc, chain.span), **base)
         if record is not None:
             record.seconds = time.perf_counter() - started
+            if chain.prose_condition and record.verdict != Verdict.ERROR:
+                record.message += (f" (checked where {chain.prose_condition}, as the text before "
+                                   "the display says)")
         return record
 
-    def _fragment(self, terms: list[Term]) -> ClaimResult | None:
-        """Math that is not a claim is still parsed: broken LaTeX is an error."""
+    def _continued_from(self, chain: ChainSource):
+        """The term a display starting with '=' continues: the previous chain's last term, or,
+        in a case analysis ("If $i = j$, = …" then "if $i \\neq j$, = …"), the term both cases
+        continue from."""
+        if self.last_term is None:
+            return None
+        start = self.last_term
+        if chain.prose_condition and self.case is not None and self.case[1] != chain.prose_condition:
+            start = self.case[0]
+        self.case = (start, chain.prose_condition) if chain.prose_condition else None
+        return start
+
+    def _unanchored(self, chain: ChainSource) -> ClaimResult | None:
+        """A display that starts with '=' but has no chain before it to continue."""
+        if not self.options.claims:
+            return None
+        return error_record(self.note.path, NotesError(
+            "this display starts with '=' but no chain before it can be continued",
+            chain.span, "write the left side, or put the display right after the chain it continues"),
+            chain.span, label=chain.label, source=chain.source, expected=chain.expect)
+
+    def _fragment(self, chain: ChainSource, terms: list[Term]) -> ClaimResult | None:
+        """Math that is not a claim is still parsed: broken LaTeX is an error, and a label or an
+        expectation on a display with no '=' is an error too (nothing says what it claims)."""
         if not terms or not terms[0].text.strip() or not self.options.claims:
             return None
+        if chain.display and (chain.label is not None or chain.expect is not None):
+            return error_record(self.note.path, NotesError(
+                "this display has a label but no '=': there is no claim to check", terms[0].span,
+                "write what it equals (X = …), or drop the label if it is not a claim"),
+                terms[0].span, label=chain.label, source=chain.source, expected=chain.expect)
         try:
             parse_latex(terms[0].text, terms[0].span)
         except LatexError as err:
@@ -189,7 +225,7 @@ class NoteChecker:
             values.append(value)
         return values
 
-    def _numbers_chain(self, terms: list[Term], base: dict) -> ClaimResult:
+    def _numbers_chain(self, chain: ChainSource, terms: list[Term], base: dict) -> ClaimResult:
         """A chain outside any context: worked numbers, or an error saying why it cannot be checked."""
         values = self._pure_numbers(terms)
         if values is None:
@@ -200,7 +236,7 @@ class NoteChecker:
                              "add a ```derivation block above it (or pass --context FILE)")
         steps = [self._step(terms[k], terms[k + 1], values[k], values[k + 1], None, None, None)
                  for k in range(len(terms) - 1)]
-        span = terms[0].span
+        span = chain.span  # a continued chain is reported where its display is
         record = ClaimResult(self.note.path, span.line, span.column, chain_verdict(steps),
                              steps=steps, **base)
         record.warnings = [w for s in steps for w in s.warnings]
@@ -217,7 +253,7 @@ class NoteChecker:
 
     def _check_chain(self, chain: ChainSource, terms: list[Term], base: dict) -> ClaimResult:
         path = self.note.path
-        span = terms[0].span
+        span = chain.span  # a continued chain is reported where its display is
         definition = self._definition(terms) if len(terms) == 2 and not chain.continues else None
         if definition is not None:
             self.context.network.definitions.append(definition)

@@ -25,16 +25,7 @@ import ground_truth  # noqa: E402
 HOLDS = {"proved", "verified"}
 
 # (file, label) -> why gradproof's verdict is wrong today
-KNOWN_WRONG: dict[tuple[str, str], str] = {
-    ("zakariapz_softmax_ce.md", "z4"): "the case condition 'If i=j,' is prose before the display and is "
-        "ignored; the display starts with '=' and is joined to (z3) and checked for all i, j",
-    ("zakariapz_softmax_ce.md", "z5"): "the case condition 'And if i \\neq j,' is prose before the display "
-        "and is ignored; the '=' continuation is chained onto (z4)'s p_j(1-p_j) and refuted",
-    ("sunhaozhe_softmax_ce.md", "s2"): "the case condition 'If $i = k$,' is prose before the display and "
-        "is ignored: the i = k case is checked for all i, k",
-    ("sunhaozhe_softmax_ce.md", "s3"): "the case condition 'If $i \\neq k$,' is prose before the display "
-        "and is ignored: step 2 (which drops the delta_ik term, valid only for i != k) is checked at i = k",
-}
+KNOWN_WRONG: dict[tuple[str, str], str] = {}
 
 
 def truth() -> dict[str, dict[str, bool]]:

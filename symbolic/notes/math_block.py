@@ -61,6 +61,12 @@ CONDITION_FORMS = (  # (pattern, needs a comma or spacing before it)
     (re.compile(rf"{_CONDITION}$"), True),
 )
 COMPARISON_RE = re.compile(_CMP)
+# A condition stated in the prose right before a display: "If $i = j$,", "for \(i \neq k\):",
+# "In the case $i = k$, we have". Only comparisons of index letters, and only at the very end.
+PROSE_CONDITION_RE = re.compile(
+    rf"\b(?:if|for|when|where|case)\s+(?:the\s+case\s+)?(?:\$|\\\()\s*{_CONDITION}\s*(?:\$|\\\))"
+    r"\s*(?:[,;:]?\s*(?:we\s+(?:have|get|obtain|find)|then|this\s+gives|it\s+follows\s+that))?"
+    r"\s*[,:.;]?\s*$", re.I)
 NOT_EQUAL = "\\neq"  # \ne and \not= are written as \neq in normalised conditions
 
 
@@ -86,6 +92,7 @@ class ChainSource:
     continues: bool
     source: str
     end_line: int
+    prose_condition: str | None = None  # the part of ``condition`` stated in the prose before it
 
 
 class _Reader(Protocol):
@@ -102,8 +109,10 @@ class _Reader(Protocol):
 class MathBlock:
     """One math block: cleaned of markup, cut into chains, each chain into terms."""
 
-    def __init__(self, reader: _Reader, start: int, end: int, display: bool, align: bool, end_line: int):
+    def __init__(self, reader: _Reader, start: int, end: int, display: bool, align: bool, end_line: int,
+                 prose: tuple[str, int] | None = None):
         self.reader, self.start, self.display, self.align = reader, start, display, align
+        self.prose = prose  # (prose before the block, its offset in the file)
         self.raw, self.end_line = reader.text[start:end], end_line
         self.source = self.raw.strip()
         self.breaks: list[tuple[int, int]] = []
@@ -195,8 +204,7 @@ class MathBlock:
             if match := pattern.search(text, max(start, end - TAIL_WINDOW), end):
                 rest, leader = _eat_back(text, start, match.start(), leader=False)
                 if text[start:rest].strip() and (leader or not needs_leader):
-                    condition = ", ".join(f"{a} {'=' if op == '=' else NOT_EQUAL} {b}"
-                                          for a, op, b in COMPARISON_RE.findall(match.group("c")))
+                    condition = _normal_condition(match.group("c"))
                     condition_span = self.reader._span(self.start + match.start("c"))
                     end = _strip_end(text, start, match.start())
                     break
@@ -215,10 +223,30 @@ class MathBlock:
                 return
             offset = left + 1 + len(piece) - len(piece.lstrip())
             terms.append(Term(piece.strip(), self.reader._span(self.start + offset)))
+        stated = self._prose_condition()
+        if stated is not None:
+            condition = f"{condition}, {stated[0]}" if condition else stated[0]
+            condition_span = condition_span or stated[1]
         if terms:
             self.reader.found.append((self.start + start, ChainSource(
                 terms[0].span, terms, label, condition, condition_span, expect, self.display,
-                continues, self.source, self.end_line)))
+                continues, self.source, self.end_line, stated[0] if stated else None)))
+
+    def _prose_condition(self) -> tuple[str, Span] | None:
+        """The condition stated at the very end of the prose before this display, if any."""
+        if not self.display or self.prose is None:
+            return None
+        text, offset = self.prose
+        match = PROSE_CONDITION_RE.search(text, max(0, len(text) - TAIL_WINDOW))
+        if match is None:
+            return None
+        return _normal_condition(match.group("c")), self.reader._span(offset + match.start("c"))
+
+
+def _normal_condition(written: str) -> str:
+    """``i=j \\text{ and } k \\ne l`` → ``i = j, k \\neq l``."""
+    return ", ".join(f"{a} {'=' if op == '=' else NOT_EQUAL} {b}"
+                     for a, op, b in COMPARISON_RE.findall(written))
 
 
 def top_level_equals(text: str, start: int, end: int) -> list[int]:

@@ -111,6 +111,7 @@ class _Reader:
         self.line_starts = [0] + [m.end() for m in NEWLINE.finditer(self.text)]
         self.found: list[tuple[int, ContextSource | ChainSource | Problem]] = []
         self.searches: dict = {}
+        self.prose_from = 0  # where the prose before the next display begins
 
     def read(self) -> list:
         """Split the text at fenced code blocks and read each piece."""
@@ -147,8 +148,10 @@ class _Reader:
 
     def _read_prose(self, pos: int, end: int) -> None:
         """Find math outside code spans in text[pos:end]."""
+        self.prose_from = pos
         while match := PROSE_RE.search(self.text, pos, end):
             token, pos = match.group(), match.end()
+            self.token_start = match.start()
             if token[0] == "`":
                 close = self._search(re.compile(rf"(?<!`){token}(?!`)"), pos, end)
                 pos = close.end() if close else pos
@@ -174,7 +177,11 @@ class _Reader:
         if close is None or (closer is CLOSE_DOLLAR and close.group() == "$$"):
             return start
         if (display or self.inline) and self.text[start:close.start()].strip():
-            MathBlock(self, start, close.start(), display, align, self._span(close.end() - 1).line).read()
+            prose = (self.text[self.prose_from:self.token_start], self.prose_from) if display else None
+            MathBlock(self, start, close.start(), display, align, self._span(close.end() - 1).line,
+                      prose).read()
+        if display:
+            self.prose_from = close.end()
         return close.end()
 
     def _read_context(self, fence: int, start: int, close) -> None:
