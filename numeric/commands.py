@@ -79,7 +79,7 @@ def load_models(path: str, *, derive: bool = True) -> list[Model]:
         model = Model(str(path), number, network)
         for chain in document.chains:
             result = chain.result
-            if chain.context is not context or result is None or result.condition or len(chain.terms) < 2:
+            if chain.block != number or result is None or result.condition or len(chain.terms) < 2:
                 continue
             head, formula = chain.terms[0], chain.terms[-1]
             if not isinstance(head, Grad) or head.args[0] != network.loss.base or formula.has(Grad):

@@ -40,9 +40,10 @@ class CheckedChain:
     """A chain with its parsed terms, kept for diagnosis and export."""
 
     source: ChainSource
-    context: Context
+    context: Context  # as it stood at this chain (later claims may define more names)
     terms: list = field(default_factory=list)
     result: ClaimResult | None = None
+    block: int = 0  # which derivation block (1-based) the chain belongs to
 
 
 def error_record(path: str, err: GradproofError, fallback: Span | None = None, **extra) -> ClaimResult:
@@ -199,10 +200,8 @@ class NoteChecker:
                 terms[0].span, label=chain.label, source=chain.source, expected=chain.expect)
         try:
             parse_latex(terms[0].text, terms[0].span)
-        except LatexError as err:
+        except GradproofError as err:
             return error_record(self.note.path, err, terms[0].span)
-        except Exception:
-            return None
         return None
 
     def _pure_numbers(self, terms: list[Term]):
@@ -256,7 +255,8 @@ class NoteChecker:
         span = chain.span  # a continued chain is reported where its display is
         definition = self._definition(terms) if len(terms) == 2 and not chain.continues else None
         if definition is not None:
-            self.context.network.definitions.append(definition)
+            self.context = self.context.with_definition(definition)
+            self.contexts[-1] = self.context
             self.last_term = None
             return ClaimResult(path, span.line, span.column, Verdict.DEFINITION,
                                message=f"defines {definition.tensor}", **base)
@@ -284,7 +284,7 @@ class NoteChecker:
         record.hint = next((s.hint for s in steps if s.hint), None)
         if record.verdict == Verdict.REFUTED and self.options.diagnose:
             diagnose(self.context, parsed, record, timeout=max(1.0, deadline - time.monotonic()))
-        self.chains.append(CheckedChain(chain, self.context, parsed, record))
+        self.chains.append(CheckedChain(chain, self.context, parsed, record, len(self.contexts)))
         return record
 
     def _definition(self, terms: list[Term]) -> Definition | None:
@@ -300,7 +300,6 @@ class NoteChecker:
             return None
         tensor, idx = lhs_tensor(terms[0].text, terms[0].span, network)
         expr = self._parse(terms[1])
-        network.tensors[tensor.key] = tensor
         return Definition(tensor, idx, expr, terms[1].span, terms[1].text)
 
     def _step(self, left: Term, right: Term, lhs, rhs, condition, deadline, condition_text,

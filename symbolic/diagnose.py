@@ -101,7 +101,7 @@ def nearby_models(context: Context):
                     if name != out_kind:
                         article = "an" if name[0] in "aeiou" else "a"
                         variants.append((f"{article} {name} output", _replace(network, output, expr), ()))
-    for d in network.definitions[:context.model_definitions]:
+    for d in context.model_definitions:
         kind = _kind(d.expr)
         if kind in ("tanh", "sigmoid") and (found is None or d.tensor != found[1]):
             swapped = Sigmoid(d.expr.args[0]) if kind == "tanh" else Tanh(d.expr.args[0])

@@ -43,9 +43,10 @@ def test_dependencies_reach_through_definitions_and_follow_new_ones():
     assert {t.name: names(found) for t, found in reach.items()} == {
         "h": ["w", "x"], "a": ["h", "v", "w", "x"], "L": ["a", "h", "v", "w", "x"]}
     assert network.dependencies() is reach  # cached
-    twice = network.tensors["M"] = Tensor("M", ())
-    network.definitions.append(Definition(twice, (), 2 * network.loss.base))  # as a claim defines a name
-    assert names(network.dependencies()[twice]) == ["L", "a", "h", "v", "w", "x"]
+    twice = Tensor("M", ())
+    scoped = network.with_definition(Definition(twice, (), 2 * network.loss.base))  # as a claim does
+    assert names(scoped.dependencies()[twice]) == ["L", "a", "h", "v", "w", "x"]
+    assert twice not in network.dependencies() and "M" not in network.tensors  # the model is unchanged
 
 
 def test_a_named_loss_that_is_not_defined_is_an_error_that_says_so():

@@ -16,6 +16,7 @@ import dataclasses
 
 import sympy
 
+from ..errors import NotationError
 from ..model.context import Context
 from ..model.index_notation import Grad, free_indices
 from ..model.tensors import Definition, Tensor
@@ -25,7 +26,7 @@ from .index_algebra import apply_sum_to_one, canonical_bound, collapse, expand_s
 
 def _inline_claim_names(context: Context, expr):
     """Replace names defined by claims (δ_k = o_k - t_k) by what they stand for."""
-    claim_defined = {d.tensor: d for d in context.network.definitions[context.model_definitions:]}
+    claim_defined = {d.tensor: d for d in context.claim_definitions}
     for _ in range(len(claim_defined) + 1):
         def visit(e):
             if isinstance(e, sympy.Indexed):
@@ -63,7 +64,7 @@ def _derivatives(deriver: Deriver, expr):
         named = Tensor("expression", tuple(network.index_ranges[str(i).rstrip("'")] for i in idx))
         extended = dataclasses.replace(
             # first in the list, so that naming never rewrites the model into it
-            network, definitions=[Definition(named, idx, of)] + network.definitions,
+            network, definitions=(Definition(named, idx, of), *network.definitions),
             tensors={**network.tensors, named.key: named})
         local = Deriver(extended, deriver.assumptions, simplify=False)
         return local.gradient(named, idx, wrt_tensor, wrt_idx)
@@ -73,14 +74,13 @@ def _derivatives(deriver: Deriver, expr):
 
 
 def _deriver(context: Context) -> Deriver:
-    """One deriver per context and state of its network (claims add definitions), kept on
-    the context, so repeated derivatives are derived once and freed with the context."""
-    state = len(context.network.definitions)
+    """One deriver per context, kept on it, so repeated derivatives are derived once and freed
+    with the context (a context never changes: a claim's definition makes a new one)."""
     cached = context.__dict__.get("_generic_deriver")
-    if cached is None or cached[0] != state:
-        cached = context.__dict__["_generic_deriver"] = (
-            state, Deriver(context.network, context.assumptions, simplify=False))
-    return cached[1]
+    if cached is None:
+        cached = context.__dict__["_generic_deriver"] = Deriver(
+            context.network, context.assumptions, simplify=False)
+    return cached
 
 
 def normal_form(context: Context, expr, targets: list[Tensor]):
@@ -110,6 +110,6 @@ def proved(context: Context, lhs, rhs, condition=None) -> bool:
         left = normal_form(context, lhs, targets)
         right = normal_form(context, rhs, targets)
         difference = sympy.expand(left - right)
-    except Exception:  # any form we cannot normalise is simply not proved
+    except NotationError:  # a form the index algebra does not derive is simply not proved
         return False
     return difference == 0 and not free_indices(difference)

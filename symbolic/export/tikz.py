@@ -57,7 +57,7 @@ def tensor_latex(tensor: Tensor, letters: list[str]) -> str:
 def layered(context: Context) -> LayeredNetwork | None:
     """The model's layers, or None when it is not a chain of layers."""
     network = context.network
-    model = network.definitions[:context.model_definitions]
+    model = context.model_definitions
     index_ranges = network.index_ranges
     groups: list[Layer] = []
     for definition in model:

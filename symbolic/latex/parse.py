@@ -351,13 +351,10 @@ def parse_normalised(text: str, span: Span, written: str | None, stand_ins: Stan
     names = {k: v for k, v in stand_ins.meaning.items() if not v.startswith(INTERNAL)}
     try:
         expr = _antlr_parse(masked)
-        if isinstance(expr, sympy.Basic):
-            expr = stand_ins.restore(expr)
-        if extractor.calls and isinstance(expr, sympy.Basic):
-            expr = expr.xreplace(extractor.calls)
     except Exception as exc:  # latex2sympy2 raises bare Exception with a caret diagram
         lines = [ln for ln in str(exc).splitlines() if ln.strip()]
-        reason = lines[0] if lines else type(exc).__name__
+        # without a caret diagram it failed converting what it read: its words are not the author's
+        reason = lines[0] if len(lines) >= 3 else "a construct in it is not supported"
         near = ""
         if len(lines) >= 3 and "^" in lines[-1]:
             col = lines[-1].index("^")
@@ -368,6 +365,10 @@ def parse_normalised(text: str, span: Span, written: str | None, stand_ins: Stan
             near = f" near '{' '.join(snippet.split())}'" if snippet else ""
         raise LatexError(f"cannot parse '{written}': {reason.lower()}{near}", span,
                          "check the braces, operators and commands of this expression") from None
+    if isinstance(expr, sympy.Basic):
+        expr = stand_ins.restore(expr)
+        if extractor.calls:
+            expr = expr.xreplace(extractor.calls)
     if isinstance(expr, (list, tuple)) or not isinstance(expr, sympy.Basic):
         raise LatexError(f"'{written}' is not a single expression", span,
                          "write one expression per side of '='")

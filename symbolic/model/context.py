@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from types import MappingProxyType
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,15 +35,22 @@ class Assumption:
         return rf"\sum_{self.letter} {self.tensor.name}_{self.letter} = 1"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """Everything a claim is checked against."""
+    """Everything a claim is checked against: the block's model, and the names that claims
+    before it defined (δ_k = o_k - t_k), layered on the model without changing it."""
 
-    network: Network
+    network: Network  # the model and, after it, the claim-defined names in scope
     assumptions: list[Assumption] = field(default_factory=list)
     expect: dict[str, Verdict] = field(default_factory=dict)
     span: Span | None = None
-    model_definitions: int = 0  # how many definitions come from the block (the rest from claims)
+    model_definitions: tuple[Definition, ...] = ()  # the block's own definitions
+    claim_definitions: tuple[Definition, ...] = ()  # names defined by claims, in order
+
+    def with_definition(self, definition: Definition) -> "Context":
+        """This context with one more name defined by a claim; this one is unchanged."""
+        return dataclasses.replace(self, network=self.network.with_definition(definition),
+                                   claim_definitions=(*self.claim_definitions, definition))
 
 
 _ONE_HOT = re.compile(r"^one[- ]hot\s+\\?([A-Za-z]+)$", re.I)
@@ -114,7 +123,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
                                 f"but not on its left", rhs_span,
                                 f"sum over it (\\sum_{sorted(map(str, extra))[0]}) or add it to the left side")
         definitions.append(Definition(tensor, idx, expr, rhs_span, rhs.strip()))
-    network.definitions = _ordered(definitions)
+    network.definitions = tuple(_ordered(definitions))
     loss_name = str(data.get("loss", "L"))
     network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")
                          and not d.tensor.ranges), None)
@@ -131,7 +140,8 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     for a in assumptions:
         if a.kind == "one-hot" and network.target is None:
             network.target = a.tensor
-    return Context(network, assumptions, dict(data.get("expect") or {}), span, len(definitions))
+    network.tensors = MappingProxyType(dict(network.tensors))  # the model is complete: frozen
+    return Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions)
 
 
 def _leaf_named(leaves: list[Tensor], name: str) -> Tensor | None:

@@ -10,7 +10,10 @@ SymPy expressions over ``Indexed`` entries, ``Sum`` with 0-based limits
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping, Sequence
 
 import sympy
 
@@ -81,8 +84,10 @@ class Network:
     """The ordered definitions of a context and the tensors they mention."""
 
     index_ranges: dict[str, str]  # index letter -> size name ('k' -> 'K'); primes share the base
-    definitions: list[Definition] = field(default_factory=list)
-    tensors: dict[str, Tensor] = field(default_factory=dict)  # key -> tensor
+    # A context's network is frozen (a tuple and a read-only mapping); builders may use a list
+    # and a dict until the network is complete.
+    definitions: Sequence[Definition] = field(default_factory=list)
+    tensors: Mapping[str, Tensor] = field(default_factory=dict)  # key -> tensor
     loss: Tensor | None = None
     input: Tensor | None = None
     target: Tensor | None = None
@@ -96,16 +101,25 @@ class Network:
                 return d
         return None
 
+    def with_definition(self, definition: Definition) -> "Network":
+        """A new network: this one and one more definition (a name a claim defines)."""
+        tensors = {**self.tensors, definition.tensor.key: definition.tensor}
+        return dataclasses.replace(self, definitions=(*self.definitions, definition),
+                                   tensors=MappingProxyType(tensors))
+
+    def _cached(self, name: str, compute):
+        """``compute()``, kept while ``definitions`` and ``tensors`` are the same objects."""
+        cached = self.__dict__.get(name)
+        if cached is not None and cached[0] is self.definitions and cached[1] is self.tensors:
+            return cached[2]
+        result = compute()
+        self.__dict__[name] = (self.definitions, self.tensors, result)
+        return result
+
     @property
     def leaves(self) -> list[Tensor]:
         """Tensors used by definitions but not defined, in order of first use."""
-        key = (len(self.definitions), id(self.definitions[-1]) if self.definitions else 0)
-        cached = self.__dict__.get("_leaves")
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        result = self._find_leaves()
-        self.__dict__["_leaves"] = (key, result)
-        return result
+        return self._cached("_leaves", self._find_leaves)
 
     def _find_leaves(self) -> list[Tensor]:
         defined = {d.tensor for d in self.definitions}
@@ -118,11 +132,10 @@ class Network:
 
     def dependencies(self) -> dict[Tensor, frozenset[Tensor]]:
         """For each defined tensor, every tensor its definition reaches, directly or through
-        other definitions; cached until the definitions change."""
-        key = (tuple((d.tensor, d.expr) for d in self.definitions), len(self.tensors))
-        cached = self.__dict__.get("_dependencies")
-        if cached is not None and cached[0] == key:
-            return cached[1]
+        other definitions."""
+        return self._cached("_dependencies", self._find_dependencies)
+
+    def _find_dependencies(self) -> dict[Tensor, frozenset[Tensor]]:
         direct = {d.tensor: tensors_in(d.expr, self) for d in self.definitions}
         closure: dict[Tensor, frozenset[Tensor]] = {}
         for tensor in direct:
@@ -136,7 +149,6 @@ class Network:
                         else:
                             stack.append(used)
             closure[tensor] = frozenset(found)
-        self.__dict__["_dependencies"] = (key, closure)
         return closure
 
     @property
