@@ -66,7 +66,7 @@ def load_models(path: str, *, derive: bool = True) -> list[Model]:
         GradproofError: the file cannot be read.
     """
     from symbolic import api
-    from symbolic.check import Options
+    from symbolic.checker import Options
     from symbolic.calculus.derive import derive_parameters, entry
     from symbolic.model.index_notation import Grad
 

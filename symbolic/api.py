@@ -1,15 +1,16 @@
-"""A small Python API for notebooks and scripts.
+"""A small Python API for notebooks and scripts, re-exported by :mod:`symbolic`.
 
-    >>> from symbolic import api
-    >>> report = api.check("derivations/backprop_seed.md")
+    >>> import symbolic
+    >>> report = symbolic.checker("derivations/backprop_seed.md")
     >>> [(c.label, c.verdict.value) for c in report.claims if c.label][:2]
     [('1', 'refuted'), ('2', 'refuted')]
 
 ``check`` and ``check_text`` return a :class:`~symbolic.results.FileReport`
 whose ``claims`` are :class:`~symbolic.results.ClaimResult` records (verdict,
 message, steps with their evidence). ``load`` gives the contexts of a note
-(each with its :class:`~symbolic.tensors.Network`) for further work, such as
-compiling the model with the ``numeric`` package.
+(each with its :class:`~symbolic.model.tensors.Network`) for further work, such as
+compiling the model with the ``numeric`` package. ``derive`` gives the verified
+gradient of a note's loss with respect to one of its variables.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import CheckedChain, NoteChecker, Options, check_file, check_text
-from .errors import GradproofError, NotesError
+from .calculus.derive import Derived
+from .checker import CheckedChain, NoteChecker, Options, check_file, check_text
+from .errors import GradproofError, NotationError, NotesError, Span
 from .model.context import Context
-from .notes.reader import read_note
+from .notes.reader import ContextSource, read_note
 from .results import ClaimResult, FileReport
 from .verdicts import Verdict
 
-__all__ = ["check", "check_text", "load", "Document", "Verdict", "ClaimResult", "FileReport",
-           "GradproofError", "Options"]
+__all__ = ["check", "check_text", "load", "derive", "Document", "Derived", "Verdict", "ClaimResult",
+           "FileReport", "GradproofError", "Options"]
 
 
 def check(path: str | Path, *, timeout: float | None = None, inline: bool = False) -> FileReport:
@@ -67,3 +69,36 @@ def load(path: str | Path, options: Options | None = None) -> Document:
     checker = NoteChecker(note, options)
     report = checker.run()
     return Document(str(path), report, checker.contexts, checker.chains)
+
+
+def derive(path: str | Path, wrt: str, of: str | None = None, *, block: int = 1) -> Derived:
+    """The gradient of a note's loss (or of ``of``) with respect to ``wrt``, verified exactly.
+
+    Args:
+        path: a note with at least ``block`` derivation blocks.
+        wrt: the variable as LaTeX in the note's notation, e.g. ``"w_{jk}"``.
+        of: the quantity differentiated, e.g. ``"o_j"``; the block's loss when None.
+        block: which derivation block of the note (1-based) holds the model.
+
+    Returns:
+        The derived formula (``latex``, ``text``, ``claim_latex``), verified.
+
+    Raises:
+        GradproofError: the note or the block cannot be read, ``wrt`` or ``of`` is not a
+            quantity of the model, or the derived formula could not be verified.
+    """
+    from .calculus.derive import derive as derive_gradient
+
+    note = read_note(path)
+    starts = [n for n, item in enumerate(note.items) if isinstance(item, ContextSource)]
+    if len(starts) > block >= 1:  # read no further than the block asked for
+        note.items = note.items[:starts[block]]
+    checker = NoteChecker(note, Options(diagnose=False, claims=False))
+    context = Document(str(path), checker.run(), checker.contexts).context(block)
+
+    of_expr = context.read(of, Span("--of", 1, 1)) if of else None
+    derived = derive_gradient(context, context.read(wrt, Span("--wrt", 1, 1)), of_expr)
+    if derived.verdict != Verdict.VERIFIED:
+        raise NotationError(f"the derived formula could not be verified ({derived.verdict.value})",
+                            Span("--wrt", 1, 1), "please report this note")
+    return derived

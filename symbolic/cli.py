@@ -7,6 +7,7 @@ column and a hint, and exit code 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -65,6 +66,13 @@ def build_parser(full_numeric: bool = False) -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="OUT")
     export.add_argument("--force", action="store_true", help="replace OUT if it exists")
 
+    trace = sub.add_parser("trace", help="show what each stage made of one claim",
+                           description="Run one claim through the pipeline and print each "
+                           "stage's output: notes, latex, model, engine, calculus, diagnose, report.")
+    trace.add_argument("file", metavar="FILE")
+    trace.add_argument("--claim", required=True, metavar="LABEL",
+                       help="the claim's label (its \\tag) or the line it starts on")
+
     _numeric_commands(sub, full=full_numeric)
     return parser
 
@@ -95,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args)
         if args.command == "derive":
             return run_derive(args)
+        if args.command == "trace":
+            from .trace import trace
+
+            print(trace(args.file, args.claim))
+            return 0
         if args.command == "export":
             from .export.document import run_export
 
@@ -111,8 +124,6 @@ def main(argv: list[str] | None = None) -> int:
         print("gradproof: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `gradproof check … | head`: the reader left early
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
@@ -137,7 +148,7 @@ def context_block(path: str):
             its first derivation block (invalid YAML, an unclosed block), it has none,
             or the block does not build a model.
     """
-    from .check import internal_error
+    from .checker import internal_error
     from .model.context import build_context
     from .notes.reader import ContextSource, Problem, read_note
 
@@ -158,7 +169,7 @@ def context_block(path: str):
 
 
 def _check(args) -> int:
-    from .check import Options, check_file
+    from .checker import Options, check_file
     from .report import exit_code, render
     from .settings import DEFAULT_TIMEOUT
 
@@ -167,47 +178,19 @@ def _check(args) -> int:
     if args.context:
         options.context = context_block(args.context)
     reports = [check_file(p, options) for p in collect_paths(args.paths)]
-    print(render(reports, args.format, args.verbose))
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
+    print(render(reports, args.format, args.verbose, colour=colour))
     return exit_code(reports)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
 
 
 def run_derive(args) -> int:
     """``gradproof derive FILE --wrt 'w_{jk}' [--of o_j] [--format text|json|latex]``."""
     import json
 
-    from .api import Document
-    from .calculus.derive import derive
-    from .calculus.printing import to_text
-    from .check import NoteChecker, Options
-    from .errors import NotationError
-    from .latex import parse_latex
-    from .model.index_notation import Resolver
-    from .notes import ContextSource, read_note
-    from .verdicts import Verdict
+    from .api import derive
 
-    note = read_note(args.file)
-    starts = [n for n, item in enumerate(note.items) if isinstance(item, ContextSource)]
-    if len(starts) > args.context_index >= 1:  # read no further than the block asked for
-        note.items = note.items[:starts[args.context_index]]
-    checker = NoteChecker(note, Options(diagnose=False, claims=False))
-    report = checker.run()
-    context = Document(str(args.file), report, checker.contexts).context(args.context_index)
-    span = Span("--wrt", 1, 1)
-
-    def read(text: str, where: str):
-        raw = parse_latex(text, Span(where, 1, 1))
-        return Resolver(context.network, "claim", Span(where, 1, 1), text).resolve(raw)
-
-    wrt = read(args.wrt, "--wrt")
-    of = read(args.of, "--of") if args.of else None
-    derived = derive(context, wrt, of)
-    if derived.verdict != Verdict.VERIFIED:
-        raise NotationError(f"the derived formula could not be verified ({derived.verdict.value})",
-                            span, "please report this note")
+    derived = derive(args.file, args.wrt, args.of, block=args.context_index)
     if args.format == "json":
         print(json.dumps({"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
                           "text": derived.text, "claim": derived.claim_latex,
@@ -216,7 +199,10 @@ def run_derive(args) -> int:
         print(derived.claim_latex)
     else:
         print(derived.claim_latex)
-        print(f"∂{to_text(of if of is not None else context.network.loss.base, context.network)}"
-              f"/∂{to_text(wrt, context.network)} = {derived.text}")
+        print(f"∂{derived.of_text}/∂{derived.wrt_text} = {derived.text}")
         print(f"({derived.verdict.value}: checked exactly before it was shown)")
     return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -8,6 +8,12 @@ in one place per surface (CLI, pytest, export) through :meth:`one_line`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
+
+# What went wrong, as the JSON report's ``kind`` of an error record: one per class below.
+ErrorKind = Literal["latex", "notation", "model", "notes", "yaml", "input", "usage", "export",
+                    "internal"]
+ERROR_KINDS: tuple[ErrorKind, ...] = get_args(ErrorKind)
 
 
 @dataclass(frozen=True)
@@ -31,9 +37,13 @@ class Span:
 
 
 class GradproofError(Exception):
-    """Base class: a problem with the input, located and with a hint."""
+    """Base class: a problem with the input, located and with a hint.
 
-    kind = "error"
+    Raised as itself only for gradproof's own bugs (kind ``internal``); problems with
+    the input are raised as the subclasses, whose ``kind`` names them.
+    """
+
+    kind: ErrorKind = "internal"
 
     def __init__(self, message: str, span: Span | None = None, hint: str | None = None):
         super().__init__(message)
@@ -57,24 +67,48 @@ class GradproofError(Exception):
 
 
 class NotesError(GradproofError):
-    """The Markdown file or a derivation block cannot be read."""
+    """The Markdown of a note cannot be read (an unclosed block, math before any model)."""
+
+    kind: ErrorKind = "notes"
+
+
+class YamlError(NotesError):
+    """The YAML of a derivation block is invalid or does not declare a model."""
+
+    kind: ErrorKind = "yaml"
+
+
+class InputError(NotesError):
+    """A notes file cannot be read at all: missing, a folder, too large, not UTF-8."""
+
+    kind: ErrorKind = "input"
 
 
 class LatexError(GradproofError):
     """A math fragment cannot be parsed."""
 
+    kind: ErrorKind = "latex"
+
 
 class NotationError(GradproofError):
     """Symbols, indices or shapes do not fit the declared context."""
+
+    kind: ErrorKind = "notation"
 
 
 class ModelError(GradproofError):
     """The model definitions are unusable (cycles, unsupported functions)."""
 
+    kind: ErrorKind = "model"
+
 
 class UsageError(GradproofError):
     """A command was called with arguments that cannot work."""
 
+    kind: ErrorKind = "usage"
+
 
 class ExportError(GradproofError):
-    """Annotated notes cannot be produced (pdflatex failing or too slow)."""
+    """Annotated notes cannot be produced (unsafe math, pdflatex failing, an unwritable output)."""
+
+    kind: ErrorKind = "export"

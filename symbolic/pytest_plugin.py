@@ -53,7 +53,7 @@ class DerivationFile(pytest.File):
     """A derivation note: checked once, one item per claim."""
 
     def collect(self):
-        from .check import check_file
+        from .checker import check_file
         from .report import counted
 
         report = check_file(self.path)

@@ -7,15 +7,13 @@ from collections import Counter
 from typing import Iterable, Literal
 
 from .results import ClaimResult, FileReport
-from .verdicts import Verdict
+from .verdicts import EXPECTATION_EXIT_CODE, PRESENTATION, Verdict
 
 Format = Literal["text", "json", "github"]
 FORMATS: tuple[Format, ...] = ("text", "json", "github")
 
-MARKS = {
-    Verdict.PROVED: "✓", Verdict.VERIFIED: "✓", Verdict.REFUTED: "✗", Verdict.UNDECIDED: "?",
-    Verdict.ERROR: "!", Verdict.DEFINITION: "≔", Verdict.SKIPPED: "·",
-}
+# The text marks, read from the presentation table (pytest's failure text uses them too).
+MARKS = {verdict: row.mark for verdict, row in PRESENTATION.items()}
 
 
 def counted(claim: ClaimResult) -> bool:
@@ -32,15 +30,9 @@ def exit_code(reports: Iterable[FileReport]) -> int:
 
     A claim whose verdict matches its recorded expectation passes.
     """
-    failing = [c for r in reports for c in r.claims if counted(c) and not c.passes]
-    verdicts = {c.verdict for c in failing}
-    if Verdict.REFUTED in verdicts or any(c.expected for c in failing):
-        return 1
-    if Verdict.ERROR in verdicts:
-        return 2
-    if Verdict.UNDECIDED in verdicts:
-        return 3
-    return 0
+    codes = [EXPECTATION_EXIT_CODE if c.expected is not None else c.verdict.shown.exit_code
+             for r in reports for c in r.claims if counted(c) and not c.passes]
+    return min((code for code in codes if code), default=0)
 
 
 def summary(reports: list[FileReport]) -> dict[str, int]:
@@ -52,8 +44,13 @@ def summary(reports: list[FileReport]) -> dict[str, int]:
     return result
 
 
-def _claim_lines(claim: ClaimResult, verbose: bool) -> list[str]:
-    mark = MARKS[claim.verdict]
+def _mark(verdict: Verdict, colour: bool) -> str:
+    row = verdict.shown
+    return row.colour.paint(row.mark) if colour else row.mark
+
+
+def _claim_lines(claim: ClaimResult, verbose: bool, colour: bool = False) -> list[str]:
+    mark = _mark(claim.verdict, colour)
     label = f" ({claim.label})" if claim.label else ""
     expect = ""
     if claim.expected is not None:
@@ -69,7 +66,7 @@ def _claim_lines(claim: ClaimResult, verbose: bool) -> list[str]:
         return lines
     for k, step in enumerate(claim.steps, 1):
         if len(claim.steps) > 1 or verbose or not step.verdict.holds:
-            smark = MARKS[step.verdict]
+            smark = _mark(step.verdict, colour)
             lines.append(f"    {smark} step {k}: {step.lhs} = {step.rhs}")
             if step.message and (verbose or not step.verdict.holds or step.warnings
                                  or step.kind != "identity"):
@@ -87,11 +84,12 @@ def _claim_lines(claim: ClaimResult, verbose: bool) -> list[str]:
     return lines
 
 
-def render_text(reports: list[FileReport], verbose: bool = False) -> str:
+def render_text(reports: list[FileReport], verbose: bool = False, colour: bool = False) -> str:
+    """The human report; with ``colour``, marks are painted for an ANSI terminal."""
     out: list[str] = []
     for report in reports:
         for claim in report.claims:
-            out.extend(_claim_lines(claim, verbose))
+            out.extend(_claim_lines(claim, verbose, colour))
     seconds = sum(r.seconds for r in reports)
     line = summary_line(reports, " — ", f" in {len(reports)} file(s)")
     out.append(f"summary: {line} ({seconds:.2f} s)")
@@ -123,7 +121,7 @@ def render_github(reports: list[FileReport]) -> str:
         for c in report.claims:
             name = f"claim ({c.label})" if c.label else "claim"
             if not c.passes:
-                level = "error" if c.verdict in (Verdict.REFUTED, Verdict.ERROR) or c.expected else "warning"
+                level = "error" if c.expected is not None else c.verdict.shown.annotation or "warning"
                 text = f"{name} {c.verdict.value}: {c.message}"
                 if c.correct:
                     text += f" — correct: {c.correct}"
@@ -137,9 +135,9 @@ def render_github(reports: list[FileReport]) -> str:
     return "\n".join(out)
 
 
-def render(reports: list[FileReport], fmt: Format, verbose: bool = False) -> str:
+def render(reports: list[FileReport], fmt: Format, verbose: bool = False, colour: bool = False) -> str:
     if fmt == "json":
         return render_json(reports)
     if fmt == "github":
         return render_github(reports)
-    return render_text(reports, verbose)
+    return render_text(reports, verbose, colour)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .errors import ErrorKind
 from .verdicts import Verdict, worst
 
 
@@ -45,6 +46,7 @@ class StepResult:
     seconds: float = 0.0
     condition: str | None = None
     hint: str | None = None
+    error_kind: ErrorKind | None = None  # the kind of the error that stopped this step, if any
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -71,6 +73,19 @@ class ClaimResult:
     seconds: float = 0.0
     diagnosis: list[str] = field(default_factory=list)
     correct: str | None = None  # the correct equation, LaTeX: derivative = correct right side
+    error_kind: ErrorKind | None = None  # set from the exception class when built from an error
+
+    @property
+    def kind(self) -> ErrorKind | None:
+        """What kind of error the record is (``GradproofError.kind``), or None if it is no error.
+
+        A chain is an error through its first erroring step; an error record that does not
+        know its kind is gradproof's own mistake, so it is ``internal``.
+        """
+        if self.verdict != Verdict.ERROR:
+            return None
+        steps = (s.error_kind for s in self.steps if s.verdict == Verdict.ERROR)
+        return self.error_kind or next((k for k in steps if k), None) or "internal"
 
     @property
     def passes(self) -> bool:
@@ -88,7 +103,7 @@ class ClaimResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "label": self.label, "line": self.line, "column": self.column,
-            "verdict": self.verdict.value,
+            "verdict": self.verdict.value, "kind": self.kind,
             "expected": self.expected.value if self.expected else None,
             "passes": self.passes, "message": self.message, "hint": self.hint,
             "warnings": list(self.warnings), "steps": [s.to_json() for s in self.steps],

@@ -6,8 +6,8 @@ import pytest
 import sympy
 
 from symbolic.engine.arithmetic import _flatten, _tokens, check_arithmetic, decimals_written, rebracket
-from symbolic.check import check_file
-from symbolic.verdicts import Verdict
+from symbolic.checker import check_file
+from symbolic import Verdict
 
 R = sympy.Rational
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -283,9 +284,44 @@ def test_an_internal_error_in_worked_numbers_is_a_record_not_a_traceback(tmp_pat
     def broken(*args):
         raise RuntimeError("planted")
 
-    monkeypatch.setattr("symbolic.check.check_arithmetic", broken)
+    monkeypatch.setattr(importlib.import_module("symbolic.checker"), "check_arithmetic", broken)
     path = write(tmp_path, "n.md", "$$1 + 1 = 2$$\n")
     assert main(["check", str(path)]) == 2
     out = capsys.readouterr().out
     assert f"{path}:1:3 ! error" in out
     assert "internal error while checking (RuntimeError: planted)" in out
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "n.md", CONTEXT + "\n$$\\nabla w_{jk} = h_j (t_k - o_k)$$\n")
+    command = [sys.executable, "-m", "symbolic.cli", "check", "--no-diagnosis", str(path)]
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert "\x1b[" not in piped.stdout and "✗ refuted" in piped.stdout
+
+    def on_terminal(env):
+        leader, follower = pty.openpty()
+        done = subprocess.run(command, stdout=follower, stderr=subprocess.DEVNULL, env=env, timeout=120)
+        os.close(follower)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(leader)
+        return done.returncode, out.decode()
+
+    code, out = on_terminal({**os.environ})
+    assert code == 1 and "\x1b[" in out
+    env = {k: v for k, v in os.environ.items()}
+    env["NO_COLOR"] = "1"
+    code, out = on_terminal(env)
+    assert code == 1 and "\x1b[" not in out

@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from symbolic import api
-from symbolic.check import check_file
+from symbolic import Verdict, api
+from symbolic.checker import check_file
 from symbolic.cli import main
 from symbolic.calculus.derive import canonical_entry, derive
 from symbolic.latex.parse import parse_latex
 from symbolic.errors import Span
 from symbolic.model.index_notation import Grad, Resolver
-from symbolic.verdicts import Verdict
 from symbolic.engine.verify import check_identity
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.check import check_file, check_text
-from symbolic.verdicts import Verdict
+from symbolic import Verdict, check_text
+from symbolic.checker import check_file
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = sorted((ROOT / "derivations").rglob("*.md")) + sorted((ROOT / "docs" / "examples").glob("*.md"))

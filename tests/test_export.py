@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from symbolic.export import document as export_module
-from symbolic.check import check_file
+from symbolic.checker import check_file
 from symbolic.cli import main
 from symbolic.errors import ExportError
 from symbolic.export.document import check_note, compile_pdf, latex_math, latex_prose, latex_text, render_tex

@@ -5,8 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symbolic.check import Options, check_text
-from symbolic.verdicts import Verdict
+from symbolic import Options, Verdict, check_text
 
 HEADER = """```derivation
 indices: {i: I, j: J, k: K}

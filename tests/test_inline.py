@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.check import Options, check_text
+from symbolic import Options, Verdict, check_text
 from symbolic.cli import main
-from symbolic.verdicts import Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT = ROOT / "derivations" / "contexts" / "seed_model.md"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from symbolic.notes import reader as notes
 from symbolic.errors import NotesError, Span
 from symbolic.notes.reader import ChainSource, ContextSource, Problem, parse_note, read_note
-from symbolic.verdicts import Verdict
+from symbolic import Verdict
 
 SPEC_EXAMPLE = r"""# A tanh layer and a softmax
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.check import check_file
+from symbolic.checker import check_file
 from symbolic.verdicts import Verdict
 
 PLANTED = Path(__file__).parent / "planted"

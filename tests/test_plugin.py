@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from symbolic.check import check_file
+from symbolic.checker import check_file
 from symbolic.pytest_plugin import ClaimItem
-from symbolic.verdicts import Verdict
+from symbolic import Verdict
 
 pytest_plugins = ["pytester"]
 

@@ -6,12 +6,11 @@ import pytest
 import sympy
 
 from symbolic.latex import parse as latex
-from symbolic.check import Options, check_text
+from symbolic import Options, Verdict, check_text
 from symbolic.errors import LatexError, Span
 from symbolic.latex.parse import _antlr_parse_uncached, parse_latex
 from symbolic.latex.text import normalise
 from symbolic.latex.parse_cache import ParseCache
-from symbolic.verdicts import Verdict
 
 SPAN = Span("t.md", 3, 5)
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from float_reference import numerically_equal
-from symbolic import api
-from symbolic.verdicts import Verdict
+from symbolic import Verdict, api
 from symbolic.engine.verify import parse_condition
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from symbolic import api
-from symbolic.verdicts import Verdict
+from symbolic import Verdict, api
 
 LOGISTIC = r"""```derivation
 indices: {i: I}

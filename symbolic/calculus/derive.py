@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import sympy
 
+from ..engine.verify import check_identity
 from ..errors import NotationError
 from ..model.context import Context
 from ..model.functions import Opaque
@@ -39,6 +40,8 @@ class Derived:
     wrt_latex: str
     latex: str
     text: str
+    of_text: str = ""
+    wrt_text: str = ""
 
     @property
     def claim_latex(self) -> str:
@@ -193,8 +196,6 @@ def derive(context: Context, wrt: sympy.Expr, of=None) -> Derived:
     Raises:
         NotationError: ``wrt`` or ``of`` is not a tensor entry of the context.
     """
-    from ..engine.verify import check_identity
-
     network = context.network
     of = network.loss.base if of is None else of
     of_tensor, of_idx = entry(network, of)
@@ -203,7 +204,8 @@ def derive(context: Context, wrt: sympy.Expr, of=None) -> Derived:
     result = deriver.gradient(of_tensor, of_idx, wrt_tensor, wrt_idx)
     outcome = check_identity(network, context.assumptions, Grad(of, wrt), result)
     return Derived(of_tensor, wrt, result, outcome.verdict, to_latex(of, network),
-                   to_latex(wrt, network), to_latex(result, network), to_text(result, network))
+                   to_latex(wrt, network), to_latex(result, network), to_text(result, network),
+                   to_text(of, network), to_text(wrt, network))
 
 
 def entry(network: Network, expr) -> tuple[Tensor, tuple]:

@@ -5,7 +5,8 @@ notes' prose is left out, so notes written in any language compile with
 pdflatex. This module picks the format from the output's suffix, refuses
 outputs that must not be written (the input is never written to), runs
 pdflatex and writes the result atomically; the formats themselves are rendered
-by :mod:`symbolic.export_latex` and :mod:`symbolic.export_markdown`.
+by :mod:`symbolic.export.latex` and :mod:`symbolic.export.markdown`. What a
+note may put into the LaTeX is checked by :mod:`symbolic.export.tex_safety`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ SUFFIXES: dict[str, ExportFormat] = {".tex": "tex", ".pdf": "pdf", ".md": "md", 
 PDFLATEX_TIMEOUT = 120.0       # seconds per pdflatex run
 PDFLATEX_RUNS = 2              # a second run only when the log asks for it
 PDFLATEX_HINT = "install TeX Live (texlive-latex-base, texlive-latex-recommended, texlive-pictures) or export to .tex"
+# pdflatex may open files only below its working folder, never by an absolute path or '..'
+# (kpathsea's "paranoid" mode), and never run programs: the .tex is written from untrusted notes.
+PDFLATEX_ENVIRONMENT = {"openin_any": "p", "openout_any": "p", "shell_escape": "f"}
+
+
+def pdflatex_environment() -> dict[str, str]:
+    """The environment pdflatex runs in: ours, made paranoid, without a TEXMFOUTPUT it could write to."""
+    environment = {k: v for k, v in os.environ.items() if k != "TEXMFOUTPUT"}
+    return environment | PDFLATEX_ENVIRONMENT
 
 
 def pdflatex_path() -> str:
@@ -64,7 +74,7 @@ def compile_pdf(tex: str) -> bytes:
                 done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error",
                                        "-no-shell-escape", "notes.tex"], cwd=work,
                                       stdin=subprocess.DEVNULL, capture_output=True,
-                                      timeout=PDFLATEX_TIMEOUT)
+                                      env=pdflatex_environment(), timeout=PDFLATEX_TIMEOUT)
             except subprocess.TimeoutExpired:
                 raise ExportError(f"pdflatex took longer than {PDFLATEX_TIMEOUT:.0f} s",
                                   hint="export to .tex and run pdflatex on it yourself") from None
@@ -90,7 +100,19 @@ def first_latex_error(log: str, done: subprocess.CompletedProcess | None = None)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and move it into place."""
+    """Write ``data`` to a temporary file beside ``path`` and move it into place.
+
+    Raises:
+        ExportError: the folder cannot be written to (no permission, read-only, full).
+    """
+    try:
+        _write_atomically(path, data)
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error.strerror or error}",
+                          hint="choose a folder you can write to with -o") from None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -136,7 +158,8 @@ def export(source: str | Path, output: str | Path, force: bool = False) -> Check
     Raises:
         UsageError: the output is refused, or pdflatex is not installed.
         NotesError: the input cannot be read.
-        ExportError: pdflatex fails.
+        ExportError: the note's math is not safe to typeset, pdflatex fails, or the
+            output cannot be written.
     """
     fmt = output_format(source, output, force)
     if fmt == "pdf":

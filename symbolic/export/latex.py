@@ -11,12 +11,14 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..errors import Span
 from ..model.context import split_equation
 from ..model.tensors import GREEK
 from ..results import ClaimResult, Counterexample
-from ..verdicts import Verdict
+from ..verdicts import COLOURS, PRESENTATION, Verdict
 from .note import (CheckedNote, Section, chain_terms, correct_equation, derived_parts, expectation,
-                          failing_steps, summary_line)
+                   failing_steps, summary_line)
+from .tex_safety import safe_math
 from .tikz import layered, letters_for, tikz
 
 LONG_FIRST_LINE = 90           # characters of "E0 = E1" above which E0 gets its own line
@@ -25,6 +27,7 @@ LEAF_RE = re.compile(r"^(?P<name>[^()\[\]]+)(?:\((?P<ranges>[^)]*)\))?(?:\[(?P<a
 FRACTION_RE = re.compile(r"^(-?)(\d+)/(\d+)$")
 SUBSCRIPT_RE = re.compile(r"(?<![\w\\])([A-Za-z]|[\u0391-\u03c9])_(\{[A-Za-z0-9]{1,3}'*\}|[A-Za-z0-9]{1,3}'*)(?![\w{])")
 NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
+LITERAL_RE = re.compile(r"\\.|[%#]", re.S)  # a bare % or # in math is a character, not a comment
 
 TEXT_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
                  "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
@@ -35,9 +38,7 @@ UNICODE_MATH = {"×": r"\times", "…": r"\dots", "→": r"\to", "←": r"\lefta
                 "∇": r"\nabla", "∑": r"\sum", "√": r"\surd", "≈": r"\approx", "∈": r"\in",
                 "✓": r"\checkmark", "✗": r"\times", "≔": ":=", "²": "^{2}", "³": "^{3}", "′": "'"}
 UNICODE_TEXT = {"—": "---", "–": "--", "’": "'", "‘": "`", "“": "``", "”": "''", "\u00a0": "~"}
-TEX_MARKS = {Verdict.PROVED: r"\gpyes", Verdict.VERIFIED: r"\gpyes", Verdict.REFUTED: r"\gpno",
-             Verdict.UNDECIDED: r"\gpmaybe", Verdict.ERROR: r"\gperror",
-             Verdict.DEFINITION: r"\gpdef", Verdict.SKIPPED: r"\gpskip"}
+TEX_MARKS = {verdict: row.tex for verdict, row in PRESENTATION.items()}
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2.2cm]{geometry}
@@ -45,17 +46,27 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{xcolor}
 %(tikz)s\allowdisplaybreaks
 \setlength{\parindent}{0pt}
-\definecolor{gpgood}{rgb}{0,0.5,0}
-\definecolor{gpbad}{rgb}{0.75,0,0}
-\definecolor{gpwarn}{rgb}{0.75,0.45,0}
-\newcommand{\gpyes}{\textcolor{gpgood}{\ensuremath{\checkmark}}}
-\newcommand{\gpno}{\textcolor{gpbad}{\ensuremath{\boldsymbol{\times}}}}
-\newcommand{\gpmaybe}{\textcolor{gpwarn}{\textbf{?}}}
-\newcommand{\gperror}{\textcolor{gpbad}{\textbf{!}}}
-\newcommand{\gpdef}{\ensuremath{:=}}
-\newcommand{\gpskip}{\ensuremath{\cdot}}
+%(marks)s
 \newenvironment{gpdetail}{\begin{list}{}{\leftmargin=1.5em\rightmargin=0pt}\item\relax\small\raggedright}{\end{list}}
 """
+
+
+def mark_definitions() -> str:
+    """The preamble's colours and verdict-mark macros, from the presentation table."""
+    lines = [rf"\definecolor{{{c.name}}}{{rgb}}{{{c.rgb[0]:g},{c.rgb[1]:g},{c.rgb[2]:g}}}" for c in COLOURS]
+    defined = {}
+    for row in PRESENTATION.values():
+        defined.setdefault(row.tex, row.tex_body.format(colour=row.colour.name))
+    lines += [rf"\newcommand{{{macro}}}{{{body}}}" for macro, body in defined.items()]
+    return "\n".join(lines)
+
+
+def mark_legend() -> str:
+    """``Marks: \\gpyes{} holds, \\gpno{} refuted, …`` for the head of the article."""
+    legend = {}
+    for row in PRESENTATION.values():
+        legend.setdefault(row.tex, row.legend)
+    return "Marks: " + ", ".join(f"{macro}{{}} {meaning}" for macro, meaning in legend.items()) + "."
 
 
 def _greek(char: str) -> str | None:
@@ -94,19 +105,25 @@ def latex_prose(text: str) -> str:
     return "".join(out) + latex_text(text[last:])
 
 
-def latex_math(text: str) -> str:
-    """Math copied from notes, made safe for pdflatex."""
+def latex_math(text: str, span: Span | None = None, what: str = "math") -> str:
+    """Math copied from notes, checked against the allow-list and made safe for pdflatex.
+
+    Raises:
+        ExportError: at ``span``, when the math uses what exports do not allow (see
+            :mod:`symbolic.export.tex_safety`).
+    """
+    text = safe_math(text, span, what)
     text = re.sub(r"\\mathbb\s*\{\s*1\s*\}", r"\\mathbf{1}", text)
+    text = LITERAL_RE.sub(lambda m: m.group(0) if len(m.group(0)) == 2 else "\\" + m.group(0), text)
     out: list[str] = []
     for char in text:
         if char.isascii():
-            out.append("\\#" if char == "#" else char)
+            out.append(char)
         elif (math := UNICODE_MATH.get(char) or _greek(char)) is not None:
             out.append(math + " ")
         else:
             out.append("?")
     return " ".join("".join(out).split())
-
 
 
 def _value(text: str) -> str:
@@ -116,7 +133,7 @@ def _value(text: str) -> str:
     return text if NUMBER_RE.match(text.strip()) else rf"\text{{{latex_text(text)}}}"
 
 
-def leaf_values(leaves: dict[str, str], index_ranges: dict[str, str]) -> list[str]:
+def leaf_values(leaves: dict[str, str], index_ranges: dict[str, str], span: Span | None = None) -> list[str]:
     """Each leaf tensor of a counterexample as one LaTeX formula: a number, vector or matrix."""
     groups: dict[tuple[str, tuple[str, ...]], dict[tuple[int, ...], str]] = {}
     loose: list[str] = []
@@ -133,7 +150,7 @@ def leaf_values(leaves: dict[str, str], index_ranges: dict[str, str]) -> list[st
         groups.setdefault((m.group("name").strip(), ranges), {})[at] = _value(value)
     shown = []
     for (name, ranges), entries in groups.items():
-        symbol = "\\" + name if name in GREEK else latex_math(name)
+        symbol = "\\" + name if name in GREEK else latex_math(name, span, "counterexample")
         dims = max((len(at) for at in entries), default=0)
         letters = letters_for(ranges, index_ranges) if len(ranges) == dims else []
         head = f"{symbol}_{{{''.join(letters)}}}" if letters else symbol
@@ -152,10 +169,10 @@ def leaf_values(leaves: dict[str, str], index_ranges: dict[str, str]) -> list[st
     return shown + loose
 
 
-def counterexample_point(cx: Counterexample) -> str:
+def counterexample_point(cx: Counterexample, span: Span | None = None) -> str:
     """Where a counterexample was found: its sizes and indices as LaTeX math."""
-    sizes = r",\ ".join(f"{k} = {v}" for k, v in cx.sizes.items())
-    indices = r",\ ".join(f"{latex_math(k)} = {v}" for k, v in cx.indices.items())
+    sizes = r",\ ".join(f"{latex_math(k, span, 'size')} = {v}" for k, v in cx.sizes.items())
+    indices = r",\ ".join(f"{latex_math(k, span, 'index')} = {v}" for k, v in cx.indices.items())
     return sizes + (rf";\quad {indices}" if indices else "")
 
 
@@ -166,14 +183,13 @@ def render_tex(note: CheckedNote) -> str:
     body = [r"\begin{document}", rf"\section*{{{latex_text(note.title)}}}",
             rf"Checked by gradproof: \texttt{{{latex_text(Path(note.path).name)}}}. "
             rf"{latex_text(summary_line(note.report))}. "
-            r"Marks: \gpyes{} holds, \gpno{} refuted, \gpmaybe{} undecided, \gperror{} cannot be checked, "
-            r"\gpdef{} definition. The prose of the notes is not reproduced."]
+            + mark_legend() + " The prose of the notes is not reproduced."]
     for section in note.sections:
         body.append(rf"\section{{{latex_text(section.title)}}}")
         if section.source is not None:
             body.append(_tex_model(section))
             if drawings.get(id(section)) is not None:
-                body.append(tikz(drawings[id(section)]))
+                body.append(tikz(drawings[id(section)], section.source.span))
         if section.claims:
             body.append(r"\subsection*{Claims}")
         ranges = section.index_ranges()
@@ -184,37 +200,45 @@ def render_tex(note: CheckedNote) -> str:
         body.append("Derived by the chain rule in index notation from each model's definitions.")
         for section in derived:
             body.append(rf"\subsection*{{{latex_text(section.title)}}}")
-            body.append(_tex_derived(section.derived))
+            body.append(_tex_derived(section.derived, section.source.span))
     body.append(r"\end{document}")
     packages = r"\usepackage{tikz}" + "\n" if any(drawings.values()) else ""
-    return PREAMBLE % {"tikz": packages} + "\n\n".join(body) + "\n"
+    return PREAMBLE % {"tikz": packages, "marks": mark_definitions()} + "\n\n".join(body) + "\n"
 
 
 def _tex_model(section: Section) -> str:
-    data = section.source.data
-    indices = ", ".join(f"${latex_math(k)} = 1, \\dots, {latex_math(str(v))}$"
-                        for k, v in (data.get("indices") or {}).items())
-    lines = [rf"Indices: {indices}. Loss: ${latex_math(str(data.get('loss', 'L')))}$."]
-    if section.context is not None and section.context.assumptions:
-        assumed = [f"one-hot ${latex_math(a.tensor.latex)}$" if a.kind == "one-hot"
-                   else f"${latex_math(a.describe())}$" for a in section.context.assumptions]
-        lines.append("Assumptions: " + ", ".join(assumed) + ".")
-    if section.context is None:  # unreadable definitions may not be valid LaTeX either
-        lines.append(r"The derivation block has an error (below); its definitions as written:")
+    data, span = section.source.data, section.source.span
+    indices = data.get("indices") if isinstance(data.get("indices"), dict) else {}
+    if section.context is None:  # nothing in an unreadable block is known to be math: it is text
+        shown = ", ".join(f"{k} = 1, …, {v}" for k, v in indices.items())
+        lines = [rf"Indices: {latex_text(shown)}. Loss: \texttt{{{latex_text(str(data.get('loss', 'L')))}}}.",
+                 r"The derivation block has an error (below); its definitions as written:"]
         lines += [rf"\\ \texttt{{{latex_text(text.strip())}}}" for text, _span in section.source.defines]
         return "\n".join(lines)
+    shown = ", ".join(f"${latex_math(str(k), span, 'index')} = 1, \\dots, {latex_math(str(v), span, 'index')}$"
+                      for k, v in indices.items())
+    lines = [rf"Indices: {shown}. Loss: ${latex_math(str(data.get('loss', 'L')), span, 'loss')}$."]
+    if section.context.assumptions:
+        assumed = [f"one-hot ${latex_math(a.tensor.latex, span, 'assumption')}$" if a.kind == "one-hot"
+                   else f"${latex_math(a.describe(), span, 'assumption')}$" for a in section.context.assumptions]
+        lines.append("Assumptions: " + ", ".join(assumed) + ".")
     rows = []
-    for text, _span in section.source.defines:
+    for text, at in section.source.defines:
         parts = split_equation(text)
-        rows.append(latex_math(text) if parts is None
-                    else f"{latex_math(parts[0])} &= {latex_math(parts[1])}")
+        rows.append(latex_math(text, at, "definition") if parts is None
+                    else f"{latex_math(parts[0], at, 'definition')} &= {latex_math(parts[1], at, 'definition')}")
     lines.append(r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}")
     return "\n".join(lines)
 
 
+def _claim_span(claim: ClaimResult) -> Span:
+    return Span(claim.path, claim.line, claim.column)
+
+
 def _tex_display(claim: ClaimResult, sides: list[str]) -> str:
-    sides = [latex_math(s) for s in sides]
-    condition = rf"\qquad ({latex_math(claim.condition)})" if claim.condition else ""
+    span = _claim_span(claim)
+    sides = [latex_math(s, span, "claim") for s in sides]
+    condition = rf"\qquad ({latex_math(claim.condition, span, 'condition')})" if claim.condition else ""
     if len(sides) < 2:
         return ""
     marks = [TEX_MARKS[s.verdict] for s in claim.steps] or [TEX_MARKS[claim.verdict]]
@@ -251,22 +275,24 @@ def _tex_claim(claim: ClaimResult, terms, ranges: dict[str, str]) -> str:
         label = f"Step {k}" if len(claim.steps) > 1 else "The claim"
         if step.counterexample is not None:
             cx = step.counterexample
-            values = ", ".join(rf"\mbox{{${v}$}}" for v in leaf_values(cx.leaves, ranges))
-            details.append(rf"{label} is {step.verdict.value}. Counterexample at ${counterexample_point(cx)}$"
+            values = ", ".join(rf"\mbox{{${v}$}}" for v in leaf_values(cx.leaves, ranges, _claim_span(claim)))
+            details.append(rf"{label} is {step.verdict.value}. "
+                           rf"Counterexample at ${counterexample_point(cx, _claim_span(claim))}$"
                            + (f", with {values}" if values else "")
                            + rf": left side ${_value(cx.lhs)}$, right side ${_value(cx.rhs)}$.")
         else:
             details.append(f"{label} is {step.verdict.value}: {latex_text(step.message)}")
         details.extend(f"Warning: {latex_text(w)}" for w in step.warnings)
     if claim.correct:
-        details.append(r"Correct:" + "\n" + rf"\[ {latex_math(correct_equation(claim, sides))} \]")
+        correct = latex_math(correct_equation(claim, sides), _claim_span(claim), "correct formula")
+        details.append(r"Correct:" + "\n" + rf"\[ {correct} \]")
     details.extend(rf"$\to$ {latex_prose(line)}" for line in claim.diagnosis)
     if details:
         parts.append(r"\begin{gpdetail}" + "\n\n".join(details) + r"\end{gpdetail}")
     return "\n".join(parts)
 
 
-def _tex_derived(derived: list | str) -> str:
+def _tex_derived(derived: list | str, span: Span) -> str:
     if isinstance(derived, str):
         return rf"\gperror{{}} {latex_text(derived)}"
     if not derived:
@@ -274,5 +300,6 @@ def _tex_derived(derived: list | str) -> str:
     rows = []
     for item in derived:
         lhs, rhs, verdict = derived_parts(item)
-        rows.append(rf"{latex_math(lhs)} &= {latex_math(rhs)} \tag*{{{TEX_MARKS[verdict]}~{verdict.value}}}")
+        rows.append(rf"{latex_math(lhs, span, 'derived gradient')} &= {latex_math(rhs, span, 'derived gradient')}"
+                    rf" \tag*{{{TEX_MARKS[verdict]}~{verdict.value}}}")
     return r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calculus.derive import derive_parameters
-from ..check import NoteChecker, Options
+from ..checker import NoteChecker, Options
 from ..errors import GradproofError
 from ..model.context import Context, split_equation
 from ..notes.reader import ChainSource, ContextSource, read_note

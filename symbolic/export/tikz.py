@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import Span
 from ..model.context import Context
 from ..model.tensors import Tensor
+from .tex_safety import safe_math
 
 SHOWN_UNITS = 3          # units drawn per layer: the first two, a row of dots, the last
 LAYER_SPACING_CM = 3.4
@@ -95,8 +97,16 @@ def _unit_labels(layer: Layer) -> list[str]:
     return [f"{name}_{{1}}", f"{name}_{{2}}", f"{name}_{{{layer.size}}}"]
 
 
-def tikz(drawing: LayeredNetwork) -> str:
-    """A ``tikzpicture`` with a column of units per layer and the weights between them."""
+def tikz(drawing: LayeredNetwork, span: Span | None = None) -> str:
+    """A ``tikzpicture`` with a column of units per layer and the weights between them.
+
+    Raises:
+        ExportError: at ``span``: a name of the model is not safe to typeset (see
+            :mod:`symbolic.export.tex_safety`).
+    """
+    names = [n for layer in drawing.layers for n in (*layer.names, layer.size, layer.letter)]
+    for name in names + drawing.weights + [drawing.loss or "", drawing.target or ""]:
+        safe_math(name, span, "model")
     top = UNIT_SPACING_CM * 1.5
     rows = [top, top - UNIT_SPACING_CM, -top]          # the dots sit between rows 2 and 3
     lines = [r"\begin{center}",
@@ -125,12 +135,20 @@ def tikz(drawing: LayeredNetwork) -> str:
     return "\n".join(lines)
 
 
+MERMAID_ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "#": "#35;", "`": "#96;"}
+
+
+def _label(text: str) -> str:
+    """Text for a quoted Mermaid label: quotes and markup as Mermaid's entity codes."""
+    return "".join(MERMAID_ENTITIES.get(char, char) for char in text)
+
+
 def mermaid(drawing: LayeredNetwork) -> str:
     """A Mermaid flowchart (GitHub renders ```` ```mermaid ```` blocks) of the same layers."""
     lines = ["```mermaid", "flowchart LR"]
     for n, layer in enumerate(drawing.layers):
-        names = ", ".join(f"{name.lstrip(chr(92))}_{layer.letter}" for name in layer.names)
-        lines.append(f'  L{n}["{names}<br/>{layer.letter} = 1..{layer.size}"]')
+        names = ", ".join(f"{_plain(name)}_{_plain(layer.letter)}" for name in layer.names)
+        lines.append(f'  L{n}["{names}<br/>{_plain(layer.letter)} = 1..{_plain(layer.size)}"]')
     for n, weight in enumerate(drawing.weights):
         lines.append(f'  L{n} -- "{_plain(weight)}" --> L{n + 1}')
     if drawing.loss is not None:
@@ -142,4 +160,4 @@ def mermaid(drawing: LayeredNetwork) -> str:
 
 
 def _plain(latex: str) -> str:
-    return latex.replace("\\", "").replace("{", "").replace("}", "")
+    return _label(latex.replace("\\", "").replace("{", "").replace("}", ""))

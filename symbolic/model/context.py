@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from types import MappingProxyType
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal
 
 import sympy
@@ -14,7 +14,8 @@ from ..errors import GradproofError, ModelError, NotationError, Span
 from ..latex.parse import parse_latex
 from ..notes.math_block import top_level_equals
 from ..verdicts import Verdict
-from .index_notation import Grad, Resolver, free_indices, split_symbol
+from .index_notation import Grad, free_indices, split_symbol
+from .resolvers import DEFAULT_NOTATION, notation
 from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 
 AssumptionKind = Literal["one-hot", "sum-to-one"]
@@ -46,6 +47,19 @@ class Context:
     span: Span | None = None
     model_definitions: tuple[Definition, ...] = ()  # the block's own definitions
     claim_definitions: tuple[Definition, ...] = ()  # names defined by claims, in order
+    notation: str = DEFAULT_NOTATION  # how claims name the model's quantities
+
+    def read(self, text: str, span: Span) -> sympy.Expr:
+        """One term of a claim as an expression over this context's network.
+
+        Raises:
+            GradproofError: the LaTeX cannot be parsed, or a name has no meaning here.
+        """
+        raw = parse_latex(text, span)
+        try:
+            return notation(self.notation, span)(self.network, "claim", span, text).resolve(raw)
+        except GradproofError as err:
+            raise err.located(span)
 
     def with_definition(self, definition: Definition) -> "Context":
         """This context with one more name defined by a claim; this one is unchanged."""
@@ -93,6 +107,8 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         GradproofError: a definition cannot be read, or the definitions form a cycle.
     """
     indices = {str(k): str(v) for k, v in (data.get("indices") or {}).items()}
+    written_in = str(data.get("notation", DEFAULT_NOTATION))
+    reader = notation(written_in, span)
     network = Network(index_ranges=indices)
     lines: list[tuple[Tensor, tuple, str, Span]] = []
     for text, line_span in defines:
@@ -110,7 +126,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     for tensor, idx, rhs, rhs_span in lines:
         raw = parse_latex(rhs, rhs_span)
         try:
-            expr = Resolver(network, "define", rhs_span, rhs).resolve(raw)
+            expr = reader(network, "define", rhs_span, rhs).resolve(raw)
         except GradproofError as err:
             raise err.located(rhs_span)
         if expr.has(Grad):
@@ -141,7 +157,8 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         if a.kind == "one-hot" and network.target is None:
             network.target = a.tensor
     network.tensors = MappingProxyType(dict(network.tensors))  # the model is complete: frozen
-    return Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions)
+    return Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions,
+                   notation=written_in)
 
 
 def _leaf_named(leaves: list[Tensor], name: str) -> Tensor | None:

@@ -1,7 +1,8 @@
 """The YAML of a ```derivation block, validated key by key.
 
 Every problem is kept with its position in the file, so a block with several
-mistakes reports them all. Definitions are read from their own source lines
+mistakes reports them all; each is a :class:`~symbolic.errors.YamlError`.
+Definitions are read from their own source lines
 (``define: |``) or from the lines of the strings of a list, each with the file
 position of its first character; ``%`` comments are dropped.
 """
@@ -12,10 +13,10 @@ import re
 
 import yaml
 
-from ..errors import NotesError, Span
+from ..errors import Span, YamlError
 from ..verdicts import Verdict
 
-CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target")
+CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target", "notation")
 LETTER_RE = re.compile(r"[A-Za-z]")
 SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 COMMENT_RE = re.compile(r"(?<!\\)%.*")
@@ -33,13 +34,13 @@ class DerivationBlock:
 
     def __init__(self, body: str, origin: Span):
         self.body, self.origin, self.lines = body, origin, body.split("\n")
-        self.problems: list[tuple[int, NotesError]] = []
+        self.problems: list[tuple[int, YamlError]] = []
         self.data: dict = {}
         self.defines: list[tuple[str, Span]] = []
 
     def _fail(self, mark, message: str, hint: str) -> None:
         span = Span(self.origin.path, self.origin.line + mark.line, mark.column + 1) if mark else self.origin
-        self.problems.append((mark.index if mark else 0, NotesError(message, span, hint)))
+        self.problems.append((mark.index if mark else 0, YamlError(message, span, hint)))
 
     def read(self) -> None:
         """Validate the block: fill ``data`` and ``defines``, or add to ``problems``."""

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from ..errors import NotesError, Span
+from ..errors import InputError, NotesError, Span
 from .derivation_block import CONTEXT_KEYS, DerivationBlock
 from .math_block import DISPLAY_ENVIRONMENTS, ChainSource, MathBlock, Term
 
@@ -67,22 +67,22 @@ def read_note(path: str | os.PathLike, *, inline: bool = False) -> Note:
         inline: also read inline math (``$...$``, ``\\(...\\)``) as chains.
 
     Raises:
-        NotesError: the file is missing, unreadable, too large or not UTF-8.
+        InputError: the file is missing, unreadable, too large or not UTF-8.
     """
     name = os.fspath(path)
     start = Span(name, 1, 1)
     if os.path.isdir(name):
-        raise NotesError(f"{name} is a directory, not a notes file", start, "pass a .md file")
+        raise InputError(f"{name} is a directory, not a notes file", start, "pass a .md file")
     try:
         with open(name, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise NotesError(f"no such file: {name}", start, "check the path") from None
+        raise InputError(f"no such file: {name}", start, "check the path") from None
     except OSError as error:
-        raise NotesError(f"cannot read {name}: {error.strerror or error}", start,
+        raise InputError(f"cannot read {name}: {error.strerror or error}", start,
                          "check that the file exists and is readable") from None
     if len(data) > MAX_BYTES:
-        raise NotesError(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MiB", start,
+        raise InputError(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MiB", start,
                          "split the notes into smaller files")
     try:
         text = data.decode("utf-8")
@@ -90,7 +90,7 @@ def read_note(path: str | os.PathLike, *, inline: bool = False) -> Note:
         line_start = data.rfind(b"\n", 0, error.start) + 1
         line = data.count(b"\n", 0, error.start) + 1
         column = len(data[line_start:error.start].decode("utf-8", "replace")) + 1
-        raise NotesError(f"not UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column}",
+        raise InputError(f"not UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column}",
                          Span(name, line, column), "save the file as UTF-8") from None
     return parse_note(text.removeprefix("\ufeff"), name, inline=inline)
 

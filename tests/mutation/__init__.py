@@ -17,7 +17,7 @@ if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
 from symbolic import api  # noqa: E402  (public API: check_text, Options, Verdict)
-from symbolic.check import NoteChecker, Options  # noqa: E402  (contexts of a prefix)
+from symbolic.checker import NoteChecker, Options  # noqa: E402  (contexts of a prefix)
 from symbolic.errors import GradproofError, Span  # noqa: E402
 from symbolic.latex.parse import parse_latex  # noqa: E402
 from symbolic.notes.reader import ChainSource, ContextSource, parse_note  # noqa: E402

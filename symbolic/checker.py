@@ -16,7 +16,7 @@ from .engine.verify import Outcome, check_identity, parse_condition
 from .errors import GradproofError, LatexError, NotationError, NotesError, Span
 from .latex.parse import parse_latex
 from .model.context import Context, build_context, lhs_tensor
-from .model.index_notation import Grad, Resolver, free_indices, split_symbol
+from .model.index_notation import Grad, free_indices, split_symbol
 from .model.tensors import Definition
 from .notes import ChainSource, ContextSource, Note, Problem, Term, parse_note, read_note
 from .results import ClaimResult, FileReport, StepResult, chain_verdict
@@ -49,12 +49,12 @@ class CheckedChain:
 def error_record(path: str, err: GradproofError, fallback: Span | None = None, **extra) -> ClaimResult:
     span = err.span or fallback or Span(path, 1, 1)
     return ClaimResult(path=path, line=span.line, column=span.column, verdict=Verdict.ERROR,
-                       message=err.message, hint=err.hint, **extra)
+                       message=err.message, hint=err.hint, error_kind=err.kind, **extra)
 
 
 def _may_define(chain: ChainSource) -> bool:
     """A two-term display chain could define a name (\\delta_k = o_k - t_k)."""
-    return len(chain.terms) == 2 and not chain.continues and "\\" not in chain.terms[0].text[:1]
+    return len(chain.terms) == 2 and not chain.continues
 
 
 def _is_number(expr) -> bool:
@@ -114,7 +114,7 @@ class NoteChecker:
         if not saw_context and not report.claims:
             report.claims.append(ClaimResult(
                 self.note.path, 1, 1, Verdict.ERROR,
-                message="no derivation block found",
+                message="no derivation block found", error_kind="notes",
                 hint="start the note with a ```derivation block that declares indices and define"))
         report.seconds = time.perf_counter() - start
         return report
@@ -244,11 +244,7 @@ class NoteChecker:
         return record
 
     def _parse(self, term: Term):
-        raw = parse_latex(term.text, term.span)
-        try:
-            return Resolver(self.context.network, "claim", term.span, term.text).resolve(raw)
-        except GradproofError as err:
-            raise err.located(term.span)
+        return self.context.read(term.text, term.span)
 
     def _check_chain(self, chain: ChainSource, terms: list[Term], base: dict) -> ClaimResult:
         path = self.note.path
@@ -330,6 +326,7 @@ class NoteChecker:
             except GradproofError as err:
                 err.located(left.span)
                 step.verdict, step.message, step.hint = Verdict.ERROR, err.message, err.hint
+                step.error_kind = err.kind
                 step.line, step.column = err.span.line, err.span.column
             else:
                 _fill(step, outcome)
