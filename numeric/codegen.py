@@ -20,25 +20,27 @@ by their text, so a subexpression shared by several formulas runs once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 import sympy
 
 from symbolic.errors import ModelError
+from symbolic.model.functions import FUNCTIONS
 from symbolic.model.index_notation import free_indices
 from symbolic.model.tensors import Network, Tensor, tensors_in
 
-from .contraction import BATCH, _Array, _letters, _Program, _union
+from .contraction import BATCH, Array, Program, index_letters, union
+from .formulas import GradientFormula
 from .rewrite import (BatchMean, collapse_deltas, difference_of_squares, flatten_sum, function_name, linear_factors,
                       occurrences, rename_bound, softmax_parts)
 
-if TYPE_CHECKING:
-    from .compile import GradientFormula
 
-UFUNCS = {"exp": "np.exp", "tanh": "np.tanh", "log": "np.log", "sigmoid": "_sigmoid"}
+# numpy source of every elementary function, read from the function table ({u}: the argument)
+UFUNCS = {name: row.numpy for name, row in FUNCTIONS.items()}
 
 
-class _Compiler(_Program):
+
+class Compiler(Program):
     """Emits numpy statements for expressions over one network's tensors."""
 
     def __init__(self, network: Network, size_hints: Mapping[str, int] | None,
@@ -59,11 +61,11 @@ class _Compiler(_Program):
                 batched.add(definition.tensor)
         return batched
 
-    def tensor(self, tensor: Tensor) -> _Array:
+    def tensor(self, tensor: Tensor) -> Array:
         """The array of a tensor, computing its definition first when needed."""
         labels = self._tensor_labels(tensor, ())
         if tensor in self.computed:
-            return _Array(self.computed[tensor], labels)
+            return Array(self.computed[tensor], labels)
         name = _variable_name(tensor)
         if tensor in self.available and self.values_available:
             var = self.let(f"V[{tensor.key!r}]", name)
@@ -85,13 +87,13 @@ class _Compiler(_Program):
             var = self.let(self._shaped(value, self._tensor_labels(tensor, definition.indices),
                                         definition.indices), name)
         self.computed[tensor] = var
-        return _Array(var, labels)
+        return Array(var, labels)
 
     def _tensor_labels(self, tensor: Tensor, indices) -> tuple:
         positions = tuple(indices) if indices else tuple(sympy.Symbol(f"·{n}") for n in range(len(tensor.ranges)))
         return ((BATCH,) if tensor in self.batched else ()) + positions
 
-    def _shaped(self, value: _Array, target: tuple, indices) -> str:
+    def _shaped(self, value: Array, target: tuple, indices) -> str:
         """``value`` with axes in ``target`` order, broadcast to the full shape if it lacks some."""
         stray = [str(label) for label in value.labels if label not in target]
         if stray:
@@ -132,7 +134,7 @@ class _Compiler(_Program):
     def _is_batched(self, expr) -> bool:
         return any(tensor in self.batched for tensor in tensors_in(expr, self.network))
 
-    def _batch_mean(self, expr, scale: str | None) -> _Array:
+    def _batch_mean(self, expr, scale: str | None) -> Array:
         """The mean over the batch of ``expr`` (its sum when ``scale`` is None: 1/B is inside)."""
         terms = sympy.Add.make_args(expr)
         batched = [self._is_batched(term) for term in terms]
@@ -140,15 +142,17 @@ class _Compiler(_Program):
             return self._sum_terms([(1, self._batch_mean(term, scale)) for term in terms])
         if not any(batched):  # the mean of what the batch does not change: itself, scaled like the rest
             value = self.expression(expr)
-            return _Array(self.let(f"grad_scale * {value.code}"), value.labels)
+            return Array(self.let(f"grad_scale * {value.code}"), value.labels)
         return self.product(sympy.Mul.make_args(expr) if len(terms) == 1 else (expr,),
                             summed=(BATCH,), scale=scale)
 
     # ----- expressions ----------------------------------------------------------
 
-    def expression(self, expr) -> _Array:
+    def expression(self, expr) -> Array:
         if expr.is_Number:
-            return _Array(_literal(expr), ())
+            return Array(_literal(expr), ())
+        if expr.is_number and not expr.has(sympy.Function):  # a constant such as 1/sqrt(2 pi)
+            return Array(repr(float(expr)), ())
         if isinstance(expr, sympy.Indexed):
             return self._indexed(expr)
         if isinstance(expr, sympy.Symbol):
@@ -169,13 +173,13 @@ class _Compiler(_Program):
             return self.product(sympy.Mul.make_args(body), tuple(s for s, _, _ in summed))
         if isinstance(expr, BatchMean):
             value = self.expression(expr.args[0])
-            return _Array(self.let(f"inv_B * {value.code}"), value.labels)
+            return Array(self.let(f"inv_B * {value.code}"), value.labels)
         if isinstance(expr, sympy.Function) and len(expr.args) == 1:
             return self._function(expr)
         raise ModelError(f"cannot compile {expr} to numpy",
-                         hint="supported: sums, products, powers, Kronecker deltas, exp, log, tanh, sigmoid")
+                         hint="supported: sums, products, powers, Kronecker deltas and " + ", ".join(FUNCTIONS))
 
-    def _indexed(self, expr) -> _Array:
+    def _indexed(self, expr) -> Array:
         tensor = self.network.tensors.get(str(expr.base))
         if tensor is None:
             raise ModelError(f"unknown tensor {expr.base}")
@@ -187,17 +191,17 @@ class _Compiler(_Program):
         batch = array.labels[:1] if array.labels[:1] == (BATCH,) else ()
         labels = batch + tuple(expr.indices)
         if len(set(labels)) < len(labels):  # w_kk: take the diagonal
-            letters = _letters(labels)
+            letters = index_letters(labels)
             unique = tuple(dict.fromkeys(labels))
             code = f"np.einsum('{''.join(letters[l] for l in labels)}->{''.join(letters[l] for l in unique)}', {array.code})"
-            return _Array(self.let(code), unique)
-        return _Array(array.code, labels)
+            return Array(self.let(code), unique)
+        return Array(array.code, labels)
 
-    def _symbol(self, symbol) -> _Array:
+    def _symbol(self, symbol) -> Array:
         if str(symbol) in self.network.tensors:
             return self.tensor(self.network.tensors[str(symbol)])
         if symbol.name in self.network.index_ranges.values():
-            return _Array(f"S[{symbol.name!r}]", ())
+            return Array(f"S[{symbol.name!r}]", ())
         raise ModelError(f"cannot compile the symbol {symbol}: it is not a tensor or a size")
 
     def _range(self, index) -> str:
@@ -213,16 +217,16 @@ class _Compiler(_Program):
             raise ModelError(f"the sum over {symbol} runs from {lower} to {upper}, not over its whole range {size}",
                              hint="only sums over a whole index range can be compiled")
 
-    def _power(self, expr) -> _Array:
+    def _power(self, expr) -> Array:
         base, exponent = expr.args
         if not exponent.is_Number:
             raise ModelError(f"cannot compile {expr}: the exponent must be a number")
         value = self.expression(base)
         code = {2: f"np.square({value.code})", -1: f"1.0 / {value.code}", sympy.Rational(1, 2): f"np.sqrt({value.code})",
                 -2: f"1.0 / np.square({value.code})"}.get(exponent, f"{value.code} ** {_literal(exponent)}")
-        return _Array(self.let(code), value.labels)
+        return Array(self.let(code), value.labels)
 
-    def _function(self, expr) -> _Array:
+    def _function(self, expr) -> Array:
         name = function_name(expr)
         (argument,) = expr.args
         if name == "log":
@@ -232,9 +236,10 @@ class _Compiler(_Program):
         if name not in UFUNCS:
             raise ModelError(f"no numpy form for the function {name}", hint=f"known: {', '.join(UFUNCS)}")
         value = self.expression(argument)
-        return _Array(self.let(f"{UFUNCS[name]}({value.code})"), value.labels)
+        code = value.code if value.code.isidentifier() else f"({value.code})"
+        return Array(self.let(UFUNCS[name].format(u=code)), value.labels)
 
-    def _log(self, argument) -> _Array | None:
+    def _log(self, argument) -> Array | None:
         """log e^u = u; log of a softmax is a stable log-softmax; None when neither."""
         if function_name(argument) == "exp":
             return self.expression(argument.args[0])
@@ -250,7 +255,7 @@ class _Compiler(_Program):
             if found and not found[2]:
                 exponent, axis_label, _ = found
                 parts = self._softmax(exponent, axis_label)
-                return _Array(self.let(f"{parts['shifted']} - np.log({parts['total']})"), parts["labels"])
+                return Array(self.let(f"{parts['shifted']} - np.log({parts['total']})"), parts["labels"])
         return None
 
     def _softmax(self, exponent, axis_label) -> dict:
@@ -264,12 +269,12 @@ class _Compiler(_Program):
 
     # ----- sums of terms --------------------------------------------------------
 
-    def _sum_terms(self, terms: list[tuple]) -> _Array:
+    def _sum_terms(self, terms: list[tuple]) -> Array:
         constant = sum((coeff for coeff, value in terms if value.code == "1"), sympy.S.Zero)
         arrays = [(coeff, value) for coeff, value in terms if value.code != "1"]
         if not arrays:
-            return _Array(_literal(constant), ())
-        labels = _union([value.labels for _, value in arrays])
+            return Array(_literal(constant), ())
+        labels = union([value.labels for _, value in arrays])
         arrays.sort(key=lambda term: bool(term[0] < 0))  # a positive term first: o - t, not -t + o
         pieces = [(constant, _literal(abs(constant)))] if constant != 0 else []
         for coeff, value in arrays:
@@ -277,11 +282,11 @@ class _Compiler(_Program):
             pieces.append((coeff, code if abs(coeff) == 1 else f"{_literal(abs(coeff))} * {code}"))
         text = ("-" if pieces[0][0] < 0 else "") + pieces[0][1]
         text += "".join(f" {'-' if coeff < 0 else '+'} {code}" for coeff, code in pieces[1:])
-        return _Array(self.let(text), labels)
+        return Array(self.let(text), labels)
 
     # ----- products under sums --------------------------------------------------
 
-    def product(self, factors, summed: tuple, scale: str | None = None) -> _Array:
+    def product(self, factors, summed: tuple, scale: str | None = None) -> Array:
         """Σ over ``summed`` of the product of ``factors``, times ``scale``."""
         summed = set(summed)
         coefficient = sympy.S.One
@@ -298,7 +303,7 @@ class _Compiler(_Program):
         while found:
             exponent, axis_label, symbolic = found
             parts = self._softmax(exponent, axis_label)
-            arrays.append(_Array(self.let(f"{parts['exps']} / {parts['total']}"), parts["labels"]))
+            arrays.append(Array(self.let(f"{parts['exps']} / {parts['total']}"), parts["labels"]))
             found = softmax_parts(symbolic, self._range)
         arrays += [self._delta(f) if isinstance(f, sympy.KroneckerDelta) else self.expression(f)
                    for f in symbolic]
@@ -316,11 +321,11 @@ class _Compiler(_Program):
             scalars.append(scale)
         if not arrays:
             text = ("-" if negate else "") + (" * ".join(scalars) if scalars else "1")
-            return _Array(self.let(text) if scalars else _literal(coefficient), ())
+            return Array(self.let(text) if scalars else _literal(coefficient), ())
         factor = " * ".join(scalars) if scalars else None
         final_size = self._size(tuple(present - summed))
 
-        groups: dict[frozenset, list[_Array]] = {}
+        groups: dict[frozenset, list[Array]] = {}
         for array in arrays:
             groups.setdefault(frozenset(array.labels), []).append(array)
         arrays = []
@@ -343,19 +348,19 @@ class _Compiler(_Program):
             arrays = self._combine_pair(arrays, summed)
         result = arrays[0]
         if factor:
-            result = _Array(self.let(f"{factor} * {result.code}"), result.labels)
+            result = Array(self.let(f"{factor} * {result.code}"), result.labels)
         if negate:
-            result = _Array(self.let(f"-{result.code}"), result.labels)
+            result = Array(self.let(f"-{result.code}"), result.labels)
         return result
 
-    def _delta(self, delta) -> _Array:
+    def _delta(self, delta) -> Array:
         first, second = delta.args
         if first == second:
-            return _Array("1", ())
+            return Array("1", ())
         size = self._range(first)
         if self._range(second) != size:
             raise ModelError(f"{delta} compares indices of different ranges")
-        return _Array(self.let(f"np.eye(S[{size!r}], dtype=dtype)"), (first, second))
+        return Array(self.let(f"np.eye(S[{size!r}], dtype=dtype)"), (first, second))
 
 
 def _literal(number) -> str:

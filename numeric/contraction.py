@@ -19,6 +19,10 @@ import sympy
 
 from symbolic.model.tensors import Network
 
+# Helpers that numpy forms of the elementary functions (symbolic.model.function_table) may
+# call, with the statement that provides each inside a generated function.
+HELPERS = {"_erf": "from scipy.special import erf as _erf"}
+
 BATCH = sympy.Symbol("batch·")  # axis label of the batch; no index letter can spell it
 SIZE_HINT = 64  # assumed size of an axis when planning contractions without a hint
 BATCH_HINT = 128
@@ -26,14 +30,14 @@ GRADIENT_SCALE = "gradient scale"  # optional key of the sizes: gradients come o
 
 
 @dataclass(frozen=True)
-class _Array:
+class Array:
     """A generated variable (or literal) and the label of each of its axes."""
 
     code: str
     labels: tuple[sympy.Symbol, ...]
 
 
-class _Program:
+class Program:
     """Program text, and contractions of labelled arrays, for one network's sizes."""
 
     def __init__(self, network: Network, size_hints: Mapping[str, int] | None):
@@ -67,6 +71,9 @@ class _Program:
             head.append(f"    grad_scale = S.get({GRADIENT_SCALE!r}, 1.0)")
         if "inv_B" in body:
             head.append("    inv_B = grad_scale / B")
+        for helper, statement in HELPERS.items():  # functions numpy lacks (the table's _erf)
+            if re.search(rf"\b{helper}\(", body):
+                head.append(f"    {statement}")
         if re.search(r"\bdtype\b", body):
             head.append(f"    dtype = D[{data!r}].dtype")
         results_text = ", ".join(f"{key!r}: {var}" for key, var in results.items())
@@ -74,7 +81,7 @@ class _Program:
 
     # ----- contractions --------------------------------------------------------
 
-    def _reduce_lonely(self, arrays: list[_Array], summed: set):
+    def _reduce_lonely(self, arrays: list[Array], summed: set):
         """Sum out every summed axis that only one array carries."""
         reduced = []
         for array in arrays:
@@ -83,13 +90,13 @@ class _Program:
             if lonely:
                 axes = tuple(array.labels.index(label) for label in lonely)
                 axis = axes[0] if len(axes) == 1 else axes
-                array = _Array(self.let(f"{array.code}.sum(axis={axis})"),
+                array = Array(self.let(f"{array.code}.sum(axis={axis})"),
                                tuple(label for label in array.labels if label not in lonely))
                 summed = summed - set(lonely)
             reduced.append(array)
         return reduced, summed
 
-    def _combine_pair(self, arrays: list[_Array], summed: set) -> list[_Array]:
+    def _combine_pair(self, arrays: list[Array], summed: set) -> list[Array]:
         best = None
         for a in range(len(arrays)):
             for b in range(a + 1, len(arrays)):
@@ -110,12 +117,12 @@ class _Program:
             combined = self._multiply([left, right], None)
         return [x for n, x in enumerate(arrays) if n not in (a, b)] + [combined]
 
-    def _multiply(self, arrays: list[_Array], factor: str | None) -> _Array:
-        labels = _union([a.labels for a in arrays])
+    def _multiply(self, arrays: list[Array], factor: str | None) -> Array:
+        labels = union([a.labels for a in arrays])
         codes = ([factor] if factor else []) + [self._align(a, labels) for a in sorted(arrays, key=lambda a: a.code)]
-        return _Array(self.let(" * ".join(codes)), labels)
+        return Array(self.let(" * ".join(codes)), labels)
 
-    def _contract(self, left: _Array, right: _Array, contracted: set) -> _Array:
+    def _contract(self, left: Array, right: Array, contracted: set) -> Array:
         if BATCH in right.labels and BATCH not in contracted and BATCH not in left.labels:
             left, right = right, left
         elif BATCH not in left.labels and BATCH not in right.labels or BATCH in contracted:
@@ -135,21 +142,21 @@ class _Program:
                 code = f"{lhs} @ {right.code}.T"
             else:  # a parameter used transposed, as in backprop's δ W^T
                 code = f"_times_transpose({lhs}, {right.code})"
-            return _Array(self.let(code), tuple(free_left + free_right))
+            return Array(self.let(code), tuple(free_left + free_right))
         if not kept_shared:
             axes_left = [left.labels.index(label) for label in sorted(contracted, key=str)]
             axes_right = [right.labels.index(label) for label in sorted(contracted, key=str)]
             code = f"np.tensordot({left.code}, {right.code}, axes=({axes_left}, {axes_right}))"
-            return _Array(self.let(code), tuple(free_left + free_right))
-        out = _union([kept_shared]) + tuple(free_left) + tuple(free_right)
-        letters = _letters(left.labels + right.labels)
+            return Array(self.let(code), tuple(free_left + free_right))
+        out = union([kept_shared]) + tuple(free_left) + tuple(free_right)
+        letters = index_letters(left.labels + right.labels)
         spec = (f"{''.join(letters[l] for l in left.labels)},{''.join(letters[l] for l in right.labels)}"
                 f"->{''.join(letters[l] for l in out)}")
-        return _Array(self.let(f"np.einsum('{spec}', {left.code}, {right.code})"), out)
+        return Array(self.let(f"np.einsum('{spec}', {left.code}, {right.code})"), out)
 
     # ----- axes -----------------------------------------------------------------
 
-    def _align(self, array: _Array, target: tuple) -> str:
+    def _align(self, array: Array, target: tuple) -> str:
         """Code for ``array`` transposed and expanded so that it broadcasts against ``target``."""
         order = [label for label in target if label in array.labels]
         code = array.code
@@ -183,7 +190,7 @@ def _live(lines: list[str], needed: set[str]) -> list[str]:
     return kept[::-1]
 
 
-def _union(label_tuples) -> tuple:
+def union(label_tuples) -> tuple:
     ordered = sorted(label_tuples, key=len, reverse=True)
     labels = [BATCH] if any(BATCH in labels for labels in ordered) else []
     for group in ordered:
@@ -191,6 +198,6 @@ def _union(label_tuples) -> tuple:
     return tuple(labels)
 
 
-def _letters(labels) -> dict:
+def index_letters(labels) -> dict:
     unique = list(dict.fromkeys(labels))
     return {label: "abcdefghijklmnopqrstuvwxyz"[n] for n, label in enumerate(unique)}

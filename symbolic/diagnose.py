@@ -20,7 +20,7 @@ from .calculus.printing import to_latex
 from .engine.verify import Condition, check_identity
 from .errors import GradproofError
 from .model.context import Assumption, Context
-from .model.functions import Exp, Log, Sigmoid, Tanh
+from .model.functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid
 from .model.index_notation import Grad, free_indices
 from .model.tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .results import ClaimResult
@@ -39,10 +39,8 @@ def _holds(network: Network, assumptions, lhs, rhs, condition=Condition(), deadl
 
 def _kind(expr) -> str:
     """Classify a definition's right side: softmax, sigmoid, tanh, identity, log-loss, squares."""
-    if isinstance(expr, Tanh):
-        return "tanh"
-    if isinstance(expr, Sigmoid):
-        return "sigmoid"
+    if isinstance(expr, Opaque) and expr.rule.swap_with is not None:
+        return expr.name  # an activation with a nearby one (tanh, sigmoid)
     if isinstance(expr, sympy.Indexed):
         return "identity"
     if expr.has(Log):
@@ -103,9 +101,9 @@ def nearby_models(context: Context):
                         variants.append((f"{article} {name} output", _replace(network, output, expr), ()))
     for d in context.model_definitions:
         kind = _kind(d.expr)
-        if kind in ("tanh", "sigmoid") and (found is None or d.tensor != found[1]):
-            swapped = Sigmoid(d.expr.args[0]) if kind == "tanh" else Tanh(d.expr.args[0])
-            other = "sigmoid" if kind == "tanh" else "tanh"
+        other = FUNCTIONS[kind].swap_with if kind in FUNCTIONS else None  # kind is its name
+        if other is not None and (found is None or d.tensor != found[1]):
+            swapped = FUNCTIONS[other].cls(d.expr.args[0])
             variants.append((f"a {other} hidden layer ({d.tensor.name})",
                              _replace(network, d.tensor, swapped), ()))
     return variants

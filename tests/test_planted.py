@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from symbolic.checker import check_file
-from symbolic.verdicts import Verdict
+from symbolic import Verdict
 
 PLANTED = Path(__file__).parent / "planted"
 
@@ -36,6 +36,15 @@ EXPECTED = {
                        "same free indices"),
     "undeclared_index": ("1", Verdict.ERROR, "index letter q has no range in this context",
                          "declare it under indices"),
+    # one wrong derivative per elementary function added with the function table
+    "gelu_derivative_phi_only": ("gelu", Verdict.REFUTED,
+                                 "false at J=2, j=1; z[1]=-7/4: left = -0.110926151083, right = 0.0400591568638", None),
+    "swish_derivative_sigmoid_only": ("swish", Verdict.REFUTED,
+                                      "false at J=2, j=1; z[1]=-7/4: left = -0.072678946045, right = 0.148047198032", None),
+    "softplus_derivative_sigmoid_prime": ("softplus", Verdict.REFUTED,
+                                          "false at J=2, j=1; z[1]=-7/4: left = 0.148047198032, right = 0.126129225187", None),
+    "softsign_derivative_as_tanh": ("softsign", Verdict.REFUTED,
+                                    "false at J=2, j=1; z[1]=-7/4: left = 0.132231404959, right = 0.595041322314", None),
 }
 
 
@@ -102,3 +111,14 @@ def test_error_positions_point_into_the_file():
     result = claim("unbalanced_braces", "1")
     line = (PLANTED / "unbalanced_braces.md").read_text().splitlines()[result.line - 1]
     assert line[result.column - 1] == "}"
+
+
+@pytest.mark.parametrize("name, correct", [
+    ("gelu_derivative_phi_only", r"+ \Phi\left(z_{j}\right)"),
+    ("swish_derivative_sigmoid_only", r"\left(1 - \sigma\left(z_{j}\right)\right) s_{j} + \sigma\left(z_{j}\right)"),
+    ("softplus_derivative_sigmoid_prime", r"= \sigma\left(z_{j}\right)"),
+    ("softsign_derivative_as_tanh", r"\frac{1}{\left(\left|z_{j}\right| + 1\right)^{2}}"),
+])
+def test_wrong_activation_derivative_gets_the_right_one(name, correct):
+    label = EXPECTED[name][0]
+    assert correct in (claim(name, label).correct or "")

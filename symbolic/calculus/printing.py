@@ -52,12 +52,7 @@ class NotationLatexPrinter(LatexPrinter):
 
     def _print_Function(self, expr, exp=None):
         if isinstance(expr, Opaque):
-            inner = self._print(expr.args[0])
-            if expr.name == "exp":
-                text = f"e^{{{inner}}}"
-                return rf"\left({text}\right)^{{{exp}}}" if exp else text
-            head = FUNCTIONS[expr.name].latex
-            return (rf"{head}^{{{exp}}}" if exp else head) + rf"\left({inner}\right)"
+            return FUNCTIONS[expr.name].to_latex(self._print(expr.args[0]), exp)
         if type(expr).__name__ == "Grad":
             of, wrt = (self._print(a) for a in expr.args)
             return rf"\frac{{\partial {of}}}{{\partial {wrt}}}"

@@ -1,12 +1,20 @@
 """The model at concrete sizes: values and derivatives as rational functions of atoms.
 
-Every leaf entry is a real symbol; every distinct tanh/exp/log/sigmoid subterm
-is an *atom*, a symbol that remembers its function and argument. Values of
-defined quantities and of claims are rational functions of leaves and atoms,
-and derivatives are taken by the chain rule over the definitions (forward
-mode, one seed entry at a time), so no transcendental function ever reaches
-SymPy's simplifier. An atom is canonical: ``exp(-u)`` is ``1/exp(u)``,
-``tanh(-u)`` is ``-tanh(u)``, ``log`` of a positive product is a sum of logs.
+Every leaf entry is a real symbol; every distinct subterm f(u) of an elementary
+function (a row of :mod:`symbolic.model.function_table`) is an *atom*, a symbol
+that remembers its function and argument. Values of defined quantities and of
+claims are rational functions of leaves and atoms, and derivatives are taken by
+the chain rule over the definitions (forward mode, one seed entry at a time)
+with each row's derivative, so no transcendental function ever reaches SymPy's
+simplifier. An atom is canonical: its row's ``reflect`` turns f(−u) into f(u)
+(``exp(-u)`` is ``1/exp(u)``, ``tanh(-u)`` is ``-tanh(u)``), ``at_zero`` gives
+f(0), ``log`` of a positive product is a sum of logs (positivity from the rows'
+ranges).
+
+Atoms alone cannot see relations *between* functions (softplus′ = σ). For those,
+:meth:`Concrete.in_elementary_terms` rewrites every atom into its row's ``form``
+over exp, log, erf and abs: an exact identity, so a difference that is zero
+after it is zero for real.
 """
 
 from __future__ import annotations
@@ -87,30 +95,25 @@ class Concrete:
     # -- atoms ----------------------------------------------------------------------
     def atom(self, function: str, argument: sympy.Expr) -> sympy.Expr:
         """The canonical value of ``function(argument)``."""
+        rule = FUNCTIONS[function]
+        if argument == 0 and rule.at_zero is not None:
+            return self.lower(rule.at_zero)
         if function == "exp":
-            if argument == 0:
-                return sympy.Integer(1)
-            if argument.could_extract_minus_sign():
-                return 1 / self.atom("exp", -argument)
             coeff, rest = argument.as_coeff_Mul()
             if coeff.is_Integer and coeff > 1:
                 return self.atom("exp", rest) ** coeff
             if argument in self.atoms and self.atoms[argument].function == "log":
                 return self.atoms[argument].argument
-        elif function == "tanh":
-            if argument == 0:
-                return sympy.Integer(0)
-            if argument.could_extract_minus_sign():
-                return -self.atom("tanh", -argument)
-        elif function == "sigmoid":
-            if argument.could_extract_minus_sign():
-                return 1 - self.atom("sigmoid", -argument)
         elif function == "log":
             if argument == 1:
                 return sympy.Integer(0)
             split = self._split_log(argument)
             if split is not None:
                 return split
+        elif function == "abs" and argument.is_Number:
+            return abs(argument)
+        if rule.reflect is not None and argument.could_extract_minus_sign():
+            return self.lower(rule.reflect(self.atom(function, -argument), -argument))
         key = (function, argument)
         symbol = self._atom_for.get(key)
         if symbol is None:
@@ -119,15 +122,58 @@ class Concrete:
             self.atoms[symbol] = Atom(function, argument)
         return symbol
 
-    def _positive(self, expr) -> bool:
+    def lower(self, expr, elementary: bool = False) -> sympy.Expr:
+        """``expr`` (built from concrete values and the rows' classes) over atoms.
+
+        With ``elementary``, functions that have a form are written in it first.
+        """
+        if isinstance(expr, Opaque):
+            argument = self.lower(expr.args[0], elementary)
+            rule = FUNCTIONS[expr.name]
+            if elementary and rule.form is not None:
+                return self.lower(rule.form(argument), elementary)
+            return self.atom(expr.name, argument)
+        if isinstance(expr, (sympy.Add, sympy.Mul, sympy.Pow)) and expr.has(Opaque):
+            return expr.func(*[self.lower(a, elementary) for a in expr.args])
+        return expr
+
+    def in_elementary_terms(self, expr) -> sympy.Expr | None:
+        """``expr`` with every atom written in exp/log/erf/abs; None if nothing changes."""
+        memo: dict = {}
+        subs = {s: self._elementary_atom(s, memo) for s in expr.free_symbols if s in self.atoms}
+        subs = {s: v for s, v in subs.items() if v != s}
+        return expr.xreplace(subs) if subs else None
+
+    def _elementary_atom(self, symbol, memo: dict) -> sympy.Expr:
+        if symbol in memo:
+            return memo[symbol]
+        atom = self.atoms[symbol]
+        argument = self.in_elementary_terms(atom.argument)
+        argument = atom.argument if argument is None else argument
+        rule = FUNCTIONS[atom.function]
+        if rule.form is not None:
+            value = self.lower(rule.form(argument), elementary=True)
+        elif argument != atom.argument:
+            value = self.atom(atom.function, argument)
+        else:
+            value = symbol
+        memo[symbol] = value
+        return value
+
+    def _positive(self, expr, strict: bool = True) -> bool:
+        """Whether ``expr`` is > 0 (``strict``) or ≥ 0 for every value of its symbols."""
         if isinstance(expr, sympy.Symbol) and expr in self.atoms:
-            return self.atoms[expr].function in ("exp", "sigmoid")
+            rule = FUNCTIONS[self.atoms[expr].function]
+            return rule.positive if strict else rule.nonnegative
         if expr.is_Number:
-            return expr > 0
+            return expr > 0 if strict else expr >= 0
         if isinstance(expr, sympy.Pow):
-            return self._positive(expr.base)
-        if isinstance(expr, (sympy.Mul, sympy.Add)):
-            return all(self._positive(a) for a in expr.args)
+            return self._positive(expr.base, strict)
+        if isinstance(expr, sympy.Mul):
+            return all(self._positive(a, strict) for a in expr.args)
+        if isinstance(expr, sympy.Add):
+            return (all(self._positive(a, False) for a in expr.args)
+                    and (not strict or any(self._positive(a) for a in expr.args)))
         return False
 
     def _split_log(self, argument):
@@ -147,7 +193,7 @@ class Concrete:
         if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
                                                and expr.name in self.network.tensors):
             return self.entry_value(self.entry_of(expr, env))
-        if isinstance(expr, sympy.Number):
+        if isinstance(expr, (sympy.Number, sympy.NumberSymbol)):
             return expr
         if isinstance(expr, sympy.KroneckerDelta):
             a, b = (int(x.xreplace(env)) for x in expr.args)
@@ -200,7 +246,7 @@ class Concrete:
         if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
                                                and expr.name in self.network.tensors):
             return self.entry_derivative(self.entry_of(expr, env), seed)
-        if isinstance(expr, (sympy.Number, sympy.KroneckerDelta)):
+        if isinstance(expr, (sympy.Number, sympy.NumberSymbol, sympy.KroneckerDelta)):
             return sympy.Integer(0)
         if isinstance(expr, sympy.Sum):
             return self._sum(expr, env, lambda body, e: self.derivative(body, e, seed))
@@ -210,7 +256,11 @@ class Concrete:
                 return sympy.Integer(0)
             u = self.value(expr.args[0], env)
             f = self.atom(expr.name, u)
-            return FUNCTIONS[expr.name].derivative(f, u) * inner
+            rule = FUNCTIONS[expr.name]
+            if rule.derivative is None:
+                raise NotationError(f"{rule.name} is not differentiable everywhere")
+            local = rule.derivative(f, u)
+            return (self.lower(local) if rule.derivative_uses_functions else local) * inner
         if isinstance(expr, sympy.Add):
             return sympy.Add(*[self.derivative(a, env, seed) for a in expr.args])
         if isinstance(expr, sympy.Mul):
@@ -252,4 +302,4 @@ class Concrete:
         return result
 
 
-__all__ = ["Atom", "Concrete", "Entry", "Exp", "Log", "Sigmoid", "Tanh"]
+__all__ = ["Atom", "Concrete", "Entry", "Exp", "Log", "Sigmoid", "Tanh", "in_elementary_terms"]

@@ -97,15 +97,18 @@ def real_value(expr, concrete: Concrete, leaves: dict, draw, memo: dict):
         atom = concrete.atoms.get(expr)
         if atom is not None:
             arg = real_value(atom.argument, concrete, leaves, draw, memo)
-            if atom.function == "log" and arg <= 0:
-                raise Undefined("log of a non-positive number")
-            value = FUNCTIONS[atom.function].mpmath(arg)
+            rule = FUNCTIONS[atom.function]
+            if not rule.defined_at(arg):
+                raise Undefined(f"{rule.name} outside its domain")
+            value = rule.evaluate(arg)
         else:
             if expr not in leaves:
                 leaves[expr] = draw()
             value = mpmath.mpf(leaves[expr].p) / leaves[expr].q
     elif isinstance(expr, sympy.Rational):
         value = mpmath.mpf(int(expr.p)) / int(expr.q)
+    elif isinstance(expr, sympy.NumberSymbol):  # π in a derivative (erf, Φ, GELU)
+        value = mpmath.mpf(expr.evalf(mpmath.mp.dps + 5)._mpf_)
     elif isinstance(expr, sympy.Add):
         value = mpmath.fsum(real_value(a, concrete, leaves, draw, memo) for a in expr.args)
     elif isinstance(expr, sympy.Mul):

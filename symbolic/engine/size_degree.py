@@ -73,7 +73,7 @@ class _Walker:
         tensor = self._tensor(e)
         if tensor is not None:
             return self._defined_degree(tensor)
-        if isinstance(e, (sympy.Number, sympy.KroneckerDelta, sympy.Symbol)):
+        if isinstance(e, (sympy.Number, sympy.NumberSymbol, sympy.KroneckerDelta, sympy.Symbol)):
             return {}
         if isinstance(e, sympy.Sum):
             body = self.degree(e.function)

@@ -2,6 +2,14 @@
 
 Each entry rewrites one way authors write something into the one form the
 parser reads. The order matters: earlier rules run first.
+
+Function names are not listed here. The elementary functions are rows of
+:mod:`symbolic.model.function_table`; this stage knows only how latex2sympy2
+reads a function (:func:`native_function_name`) and, through the small
+registry :data:`CALLED`, which other commands are calls of a parenthesised
+argument. The model stage fills :data:`CALLED` from its table when it is
+imported (this stage never imports the model) and the parser consults it at
+parse time, so a new row needs no change here.
 """
 
 from __future__ import annotations
@@ -32,9 +40,8 @@ REWRITES: list[tuple[str, str]] = [
     # upright e and d
     (r"\\mathrm\{e\}", "e"),
     (r"\\mathrm\{d\}", "d"),
-    (r"\\operatorname\{(tanh|exp|ln|log)\}", r"\\\1"),
-    (r"\\mathrm\{(tanh|exp)\}", r"\\\1"),
-    (r"\\operatorname\{(sigmoid|sigm)\}|\\mathrm\{(sigmoid|sigm)\}|\\text\{(sigmoid|sigm)\}", r"\\sigma"),
+    # operator-name spellings of the functions latex2sympy2 reads itself (see NATIVE)
+    (r"\\(?:operatorname|mathrm|text)\{(tanh|exp|ln|log)\}", r"\\\1"),
     # Kronecker deltas: 1_{ki}, \mathbb{1}_{ki}, \mathbf{1}_{ki} -> \delta_{ki}
     (r"\\(?:mathbb|mathbf|mathds)\s*\{\s*1\s*\}\s*_", r"\\delta_"),
     (r"(?<![\d.}\w])1\s*_", r"\\delta_"),
@@ -51,25 +58,61 @@ NON_DIFFERENTIABLE = {
     "sign": "sign", "floor": "floor", "ceiling": "ceiling", "heaviside": "step",
 }
 
-# Names latex2sympy gives functions, mapped to gradproof's opaque functions.
-FUNCTION_NAMES = {
-    "exp": "exp", "tanh": "tanh", "log": "log", "\\sigma": "sigmoid", "sigma": "sigmoid",
-}
-
-# Unsupported functions with a hint on how to write them instead.
-REWRITE_HINTS = {
-    "cosh": r"write 1 - \tanh^2 for 1/\cosh^2",
-    "sech": r"write 1 - \tanh^2 for \mathrm{sech}^2",
-    "sinh": r"write (e^{x} - e^{-x})/2",
-    "softmax": r"write o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}",
-}
+# Commands latex2sympy2 reads as functions of any argument, and the name it gives them.
+NATIVE = {r"\tanh": "tanh", r"\exp": "exp", r"\log": "log", r"\ln": "log"}
+_NATIVE_SPELLING = re.compile(r"\\(?:operatorname|mathrm|text)\{(tanh|exp|ln|log)\}$")
 
 
-# Commands latex2sympy2 reads as a call only on a one-letter argument: \sigma(a) is a
-# call but \sigma(a+b) the product sigma*(a+b). A parenthesised group after one of them
-# is cut out, parsed on its own and called, whatever it holds. Value: the raw function
-# name (a key of FUNCTION_NAMES).
-CALLED = {"sigma": "\\sigma"}
+def native_function_name(spelling: str) -> str:
+    """The name a function written ``spelling`` carries after parsing: latex2sympy2's own
+    name for a function it reads itself (see REWRITES), else the spelling (a cut-out call)."""
+    m = _NATIVE_SPELLING.match(spelling)
+    return NATIVE.get("\\" + m.group(1) if m else spelling, spelling)
+
+
+class CallRegistry:
+    """Commands read as a call of their parenthesised argument, whatever it holds.
+
+    latex2sympy2 calls ``\\sigma(a)`` only on a one-letter argument (``\\sigma(a+b)``
+    is the product sigma*(a+b)) and cannot read ``\\operatorname{GELU}(x)`` at all, so
+    the parser cuts ``command(...)`` out, parses the argument alone and puts back
+    ``Function(spelling)(argument)``. The model stage registers the spellings of its
+    functions here. Keys are commands without their backslash; a key maps to the spelling.
+    """
+
+    def __init__(self, *spellings: str):
+        self._spellings: dict[str, str] = {}
+        self._pattern: re.Pattern | None = None
+        for spelling in spellings:
+            self.register(spelling)
+
+    def register(self, spelling: str) -> None:
+        """Read ``spelling`` (``\\Phi``, ``\\operatorname{GELU}``) as a call from now on."""
+        key = spelling.lstrip("\\")
+        if self._spellings.get(key) != spelling:
+            self._spellings[key] = spelling
+            self._pattern = None
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        """The next registered command in ``text`` from ``pos``; group 1 is its key."""
+        if self._pattern is None:
+            keys = sorted(self._spellings, key=len, reverse=True)
+            self._pattern = re.compile(r"\\(%s)(?![A-Za-z])" % "|".join(map(re.escape, keys)))
+        return self._pattern.search(text, pos)
+
+    def __getitem__(self, key: str) -> str:
+        return self._spellings[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._spellings
+
+    def __iter__(self):
+        return iter(self._spellings)
+
+
+# \sigma is known before the model registers anything, so that this stage parses the
+# sigmoid of the founding example on its own.
+CALLED = CallRegistry(r"\sigma")
 
 # First character of the names of symbols that stand for what the parser cut out (a
 # derivative, a call, the whole range of a sum written without bounds). No LaTeX symbol

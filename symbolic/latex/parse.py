@@ -22,7 +22,7 @@ from ..errors import LatexError, Span
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
 from .text import closing, equals_outside_braces, next_operand, normalise, read_group
 
-_CALL = re.compile(r"\\(%s)(?![A-Za-z])" % "|".join(map(re.escape, CALLED)))
+_CALL = CALLED  # a registry the model stage fills (see notation.CallRegistry)
 
 
 @dataclass

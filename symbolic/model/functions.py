@@ -1,85 +1,57 @@
-"""Opaque elementary functions used throughout gradproof.
+"""Opaque elementary functions: one row of :mod:`symbolic.model.function_table` each.
 
 SymPy's own ``exp`` rewrites ``1/exp(a)`` to ``exp(-a)`` and merges
 ``exp(a)*exp(b)``; after such rewrites the same quantity appears as different
-atoms and true claims look false. These classes never evaluate or combine.
-One table, :data:`FUNCTIONS`, says how each is written in LaTeX, evaluated by
-mpmath and differentiated: the index-notation deriver reads that derivative
-through ``fdiff`` (the chain rule lives once in SymPy's ``Function`` base), the
-concrete engine reads it directly. The numeric side maps the same names to
-numpy ufuncs.
+atoms and true claims look false. The classes here never evaluate or combine.
+
+Everything gradproof knows about a function is in its row
+(:class:`~symbolic.model.elementary.ElementaryFunction`): how it is written in LaTeX, its SymPy class, its
+derivative, its form in exp/log/erf, its mpmath and numpy implementations, its
+domain and range, and how it prints. Every other stage reads the rows:
+
+* the LaTeX stage learns which commands are calls from :func:`register_spellings`
+  (it cannot import this module: stages import only downward);
+* the resolver finds a parsed function with :func:`function_written`;
+* the concrete engine differentiates, canonicalises (``reflect``, ``at_zero``)
+  and, when atoms alone cannot decide, rewrites atoms into their ``form``;
+* the exact engine evaluates with ``mpmath`` inside ``domain``;
+* printing uses ``latex``; ``numeric`` compiles ``numpy``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from ..latex.notation import CALLED, native_function_name
+from .elementary import ROWS_BY_NAME, ElementaryFunction, Opaque, opaque_class
+from .function_table import (ROWS, UNSUPPORTED_HINTS, AbsValue, Erf, Exp, Gelu, Log, NormalCdf,
+                             Sigmoid, Softplus, Softsign, Swish, Tanh)
 
-import mpmath
-import sympy
+FUNCTIONS: dict[str, ElementaryFunction] = {row.name: row for row in ROWS}
+ROWS_BY_NAME.update(FUNCTIONS)
+OPAQUE_CLASSES = tuple(row.cls for row in ROWS)
 
-
-class Opaque(sympy.Function):
-    """A one-argument function that SymPy must not rewrite."""
-
-    nargs = 1
-    name: str = ""
-
-    @classmethod
-    def eval(cls, arg):  # never evaluate: keep the node opaque
-        return None
-
-    def _latex(self, printer, exp=None):
-        inner = printer._print(self.args[0])
-        head = FUNCTIONS[self.name].latex
-        if exp is not None:
-            return rf"{head}^{{{exp}}}\left({inner}\right)"
-        return rf"{head}\left({inner}\right)"
-
-    def _sympystr(self, printer):
-        return f"{self.name}({printer._print(self.args[0])})"
-
-    def fdiff(self, argindex=1):
-        return FUNCTIONS[self.name].derivative(self, self.args[0])
+_WRITTEN: dict[str, ElementaryFunction] = {}
+for _row in ROWS:
+    for _spelling in _row.spellings:
+        _WRITTEN[native_function_name(_spelling)] = _row
+        _WRITTEN.setdefault(_spelling.lstrip("\\"), _row)  # \sigma(a) read by latex2sympy2 itself
 
 
-class Exp(Opaque):
-    name = "exp"
-
-    def _latex(self, printer, exp=None):
-        inner = printer._print(self.args[0])
-        base = rf"e^{{{inner}}}"
-        return rf"\left({base}\right)^{{{exp}}}" if exp is not None else base
-
-
-class Tanh(Opaque):
-    name = "tanh"
+def register_spellings() -> None:
+    """Tell the LaTeX stage which commands are calls of a parenthesised argument."""
+    for row in ROWS:
+        for spelling in row.spellings:
+            if native_function_name(spelling) == spelling:  # not read by latex2sympy itself
+                CALLED.register(spelling)
 
 
-class Sigmoid(Opaque):
-    name = "sigmoid"
+register_spellings()
 
 
-class Log(Opaque):
-    name = "log"
+def function_written(name: str) -> ElementaryFunction | None:
+    """The row of a function as the parser names it (``tanh``, ``\\operatorname{GELU}``)."""
+    return _WRITTEN.get(name)
 
 
-@dataclass(frozen=True)
-class FunctionRule:
-    """How one opaque function is written, built, evaluated and differentiated."""
-
-    cls: type
-    latex: str
-    mpmath: Callable
-    derivative: Callable  # (value F, argument u) -> dF/du, in terms of F and u
-
-
-FUNCTIONS: dict[str, FunctionRule] = {
-    "exp": FunctionRule(Exp, r"\exp", mpmath.exp, lambda f, u: f),
-    "tanh": FunctionRule(Tanh, r"\tanh", mpmath.tanh, lambda f, u: 1 - f**2),
-    "sigmoid": FunctionRule(Sigmoid, r"\sigma", lambda x: 1 / (1 + mpmath.exp(-x)),
-                            lambda f, u: f * (1 - f)),
-    "log": FunctionRule(Log, r"\log", mpmath.log, lambda f, u: 1 / u),
-}
-
-OPAQUE_CLASSES = tuple(rule.cls for rule in FUNCTIONS.values())
+__all__ = ["AbsValue", "ElementaryFunction", "Erf", "Exp", "FUNCTIONS", "Gelu", "Log",
+           "NormalCdf", "OPAQUE_CLASSES", "Opaque", "Sigmoid", "Softplus", "Softsign", "Swish",
+           "Tanh", "UNSUPPORTED_HINTS", "function_written", "opaque_class"]

@@ -15,9 +15,9 @@ from typing import Literal
 import sympy
 
 from ..errors import ModelError, NotationError, Span
-from ..latex.notation import FUNCTION_NAMES, NON_DIFFERENTIABLE, REWRITE_HINTS, WHOLE_RANGE
+from ..latex.notation import NON_DIFFERENTIABLE, WHOLE_RANGE
 from ..latex.parse import RawExpr
-from .functions import FUNCTIONS, Exp, Log
+from .functions import FUNCTIONS, UNSUPPORTED_HINTS, Exp, Log, function_written
 from .tensors import Network, Tensor, index_symbol
 
 
@@ -212,7 +212,7 @@ class Resolver:
             return self.entry(split_symbol(e.name))
         if e is sympy.E:
             return Exp(sympy.Integer(1))
-        if isinstance(e, sympy.Number):
+        if isinstance(e, sympy.Number) or e is sympy.pi:  # π: in the normal density (GELU)
             return e
         if isinstance(e, sympy.Sum):
             return self._sum(e)
@@ -240,14 +240,15 @@ class Resolver:
         if label is not None:
             raise ModelError(f"{label} is not differentiable everywhere", self.span,
                              "gradproof checks smooth models: use tanh, sigmoid, exp, log or softmax")
-        key = FUNCTION_NAMES.get(name)
-        if key is None:
-            hint = REWRITE_HINTS.get(name.lstrip("\\"), "supported: exp, log, tanh, \\sigma")
+        row = function_written(name)
+        if row is None:
+            known = ", ".join(r.spellings[0] for r in FUNCTIONS.values() if r.spellings)
+            hint = UNSUPPORTED_HINTS.get(name.lstrip("\\"), f"supported: {known}")
             raise ModelError(f"unknown function {name.lstrip(chr(92))}", self.span, hint)
         args = [self._convert(a) for a in e.args]
         if len(args) != 1:
             raise ModelError(f"{name} takes one argument", self.span)
-        return FUNCTIONS[key].cls(args[0])
+        return row.cls(args[0])
 
     def _sum(self, e: sympy.Sum):
         body = e.function
