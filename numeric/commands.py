@@ -17,7 +17,8 @@ import numpy as np
 from symbolic.errors import NotesError, UsageError
 from symbolic.model.tensors import Network, Tensor
 
-from .compile import CompiledNetwork, GradientFormula, compile_network
+from .compile import CompiledNetwork, compile_network
+from .formulas import GradientFormula
 from .datasets import DATASETS, SyntheticSizes, load_dataset
 from .finite_differences import (CHECK_MODES, TOLERANCES, FiniteDifferences, TensorCheck, check_gradient,
                                  choose_mode, descent_rate)

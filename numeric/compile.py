@@ -12,41 +12,17 @@ helpers it calls (``_sigmoid``, ``_times_transpose``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Literal, Mapping
+from typing import Callable, Mapping
 
 import numpy as np
-import sympy
 
 from symbolic.errors import ModelError
 from symbolic.model.tensors import Network, Tensor
 
-from .codegen import _Compiler
+from .codegen import Compiler
 from .contraction import BATCH, GRADIENT_SCALE
+from .formulas import GradientFormula
 from .rewrite import BatchMean
-
-
-Origin = Literal["claim", "derived"]
-
-
-@dataclass(frozen=True)
-class GradientFormula:
-    """Per-sample ``∂loss/∂tensor[indices] = expr``, and where it came from."""
-
-    tensor: Tensor
-    indices: tuple[sympy.Symbol, ...]
-    expr: sympy.Expr
-    origin: Origin
-    label: str | None = None
-    verdict: str | None = None  # the symbolic verdict of a claim, when known
-
-    @property
-    def origin_text(self) -> str:
-        """``claim (label)``, ``claim`` or ``derived``."""
-        return f"claim ({self.label})" if self.origin == "claim" and self.label else self.origin
-
-    @property
-    def name(self) -> str:
-        return f"∂L/∂{self.tensor.name}[{','.join(map(str, self.indices))}] ({self.origin_text})"
 
 
 Arrays = dict[str, np.ndarray]
@@ -111,7 +87,7 @@ def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula]
         if getattr(network, role) is None:
             raise ModelError(f"the model has no {role}", hint="declare it in the derivation block")
     prediction = prediction_tensor(network)
-    forward_compiler = _Compiler(network, size_hints, values_available=False)
+    forward_compiler = Compiler(network, size_hints, values_available=False)
     wanted = [network.loss] + ([prediction] if prediction else [])
     outputs = {tensor.key: forward_compiler.tensor(tensor).code for tensor in wanted}
     computed = {d.tensor.key: forward_compiler.computed[d.tensor] for d in network.definitions
@@ -120,7 +96,7 @@ def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula]
     forward_source = forward_compiler.source("forward", "P, D, S", computed)
 
     defined = {d.tensor for d in network.definitions}
-    gradient_compiler = _Compiler(network, size_hints, values_available=True,
+    gradient_compiler = Compiler(network, size_hints, values_available=True,
                                   available=set(forward_compiler.computed) & defined)
     for tensor, formula in formulas.items():
         if tensor not in network.parameters:

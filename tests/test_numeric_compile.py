@@ -13,7 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
 
 import numeric_networks as nets  # noqa: E402
 
-from numeric.compile import GRADIENT_SCALE, GradientFormula, compile_network  # noqa: E402
+from numeric.compile import GRADIENT_SCALE, compile_network  # noqa: E402
+from numeric.formulas import GradientFormula  # noqa: E402
 from symbolic.errors import ModelError  # noqa: E402
 from symbolic.model.functions import Exp, Sigmoid  # noqa: E402
 from symbolic.model.tensors import Definition, Network, Tensor, index_symbol  # noqa: E402

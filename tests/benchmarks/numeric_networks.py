@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sympy
 
-from numeric.compile import GradientFormula
+from numeric.formulas import GradientFormula
 from symbolic.model.functions import Exp, Log, Tanh
 from symbolic.model.tensors import Definition, Network, Tensor, index_symbol
 
