@@ -13,16 +13,19 @@ from .calculus.generic import proved
 from .diagnose import diagnose
 from .engine.arithmetic import check_arithmetic, rebracket
 from .engine.verify import Outcome, check_identity, parse_condition
-from .errors import GradproofError, LatexError, NotationError, NotesError, Span
+from .errors import (GradproofError, ModelError, NotationError, NotesError, Span,
+                     TimeLimitReached, internal_error, one_line, time_limit)
 from .latex.parse import parse_latex
 from .model.context import Context, build_context, lhs_tensor
 from .model.index_notation import Grad, free_indices, split_symbol
 from .model.tensors import Definition
 from .notes import ChainSource, ContextSource, Note, Problem, Term, parse_note, read_note
 from .results import ClaimResult, FileReport, StepResult, chain_verdict
-from .settings import DEFAULT_TIMEOUT
+from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
 from .verdicts import Verdict
 
+
+NO_BLOCK_MESSAGE = "no derivation block found"  # a file with nothing to check
 
 @dataclass
 class Options:
@@ -49,7 +52,9 @@ class CheckedChain:
 def error_record(path: str, err: GradproofError, fallback: Span | None = None, **extra) -> ClaimResult:
     span = err.span or fallback or Span(path, 1, 1)
     return ClaimResult(path=path, line=span.line, column=span.column, verdict=Verdict.ERROR,
-                       message=err.message, hint=err.hint, error_kind=err.kind, **extra)
+                       message=one_line(err.message), hint=err.hint and one_line(err.hint),
+                       error_kind=err.kind, **extra)
+
 
 
 def _may_define(chain: ChainSource) -> bool:
@@ -114,16 +119,23 @@ class NoteChecker:
         if not saw_context and not report.claims:
             report.claims.append(ClaimResult(
                 self.note.path, 1, 1, Verdict.ERROR,
-                message="no derivation block found", error_kind="notes",
+                message=NO_BLOCK_MESSAGE, error_kind="notes",
                 hint="start the note with a ```derivation block that declares indices and define"))
         report.seconds = time.perf_counter() - start
         return report
 
     def _enter(self, source: ContextSource, report: FileReport) -> None:
         try:
-            self.context = build_context(source.data, source.defines, source.span)
+            with time_limit(max(self.options.timeout, 1.0) + TIME_LIMIT_GRACE):
+                self.context = build_context(source.data, source.defines, source.span)
             self.context_error = None
             self.contexts.append(self.context)
+        except TimeLimitReached:
+            self.context = None
+            self.context_error = error_record(source.span.path, ModelError(
+                f"building the model took longer than the time limit ({self.options.timeout:g} s)",
+                source.span, "simplify the definitions, or raise the limit with --timeout"))
+            report.claims.append(self.context_error)
         except GradproofError as err:  # located in the block's file (a --context file or this note)
             self.context = None
             self.context_error = error_record(source.span.path, err, source.span)
@@ -151,13 +163,26 @@ class NoteChecker:
         if self.context is not None and base["expected"] is None and chain.label is not None:
             base["expected"] = self.context.expect.get(chain.label)
         started = time.perf_counter()
+        deadline = time.monotonic() + self.options.timeout
         try:
-            if self.context is None:
-                record = self._numbers_chain(chain, terms, base)
-            else:
-                record = self._check_chain(chain, terms, base)
+            # the engine stops at the deadline and says why; past the grace, anything is stopped
+            with time_limit(self.options.timeout + TIME_LIMIT_GRACE):
+                if self.context is None:
+                    record = self._numbers_chain(chain, terms, base)
+                else:
+                    record = self._check_chain(chain, terms, base, deadline)
+        except TimeLimitReached:
+            record = self._timed_out(chain, base)
         except GradproofError as err:
             record = error_record(self.note.path, err, chain.span, **base)
+        except RecursionError:
+            record = error_record(self.note.path, ModelError(
+                "this claim and the definitions it uses are nested too deeply to be checked "
+                "(Python's recursion limit)", chain.span, "split it into named parts"), **base)
+        except MemoryError:
+            record = error_record(self.note.path, ModelError(
+                "this claim needs more memory than there is", chain.span,
+                "split it into named parts, or check it at smaller sizes"), **base)
         except Exception as exc:
             record = error_record(self.note.path, internal_error(exc, chain.span), **base)
         if record is not None:
@@ -166,6 +191,14 @@ class NoteChecker:
                 record.message += (f" (checked where {chain.prose_condition}, as the text before "
                                    "the display says)")
         return record
+
+    def _timed_out(self, chain: ChainSource, base: dict) -> ClaimResult:
+        """The claim ran past the time limit: undecided, and the run goes on."""
+        self.last_term = None
+        span = chain.span
+        return ClaimResult(self.note.path, span.line, span.column, Verdict.UNDECIDED,
+                           message=f"time limit reached ({self.options.timeout:g} s) before the "
+                           "claim was decided", hint="raise the limit with --timeout", **base)
 
     def _continued_from(self, chain: ChainSource):
         """The term a display starting with '=' continues: the previous chain's last term, or,
@@ -246,7 +279,8 @@ class NoteChecker:
     def _parse(self, term: Term):
         return self.context.read(term.text, term.span)
 
-    def _check_chain(self, chain: ChainSource, terms: list[Term], base: dict) -> ClaimResult:
+    def _check_chain(self, chain: ChainSource, terms: list[Term], base: dict,
+                     deadline: float) -> ClaimResult:
         path = self.note.path
         span = chain.span  # a continued chain is reported where its display is
         definition = self._definition(terms) if len(terms) == 2 and not chain.continues else None
@@ -267,7 +301,6 @@ class NoteChecker:
                                 "which is not a free index of this claim",
                                 chain.condition_span or span,
                                 "conditions restrict the free indices of the claim")
-        deadline = time.monotonic() + self.options.timeout
         continued = len(terms) > len(chain.terms)  # starts from the previous chain's last term
         steps = []
         for k in range(len(terms) - 1):
@@ -279,7 +312,10 @@ class NoteChecker:
         record.message = _summary(record)
         record.hint = next((s.hint for s in steps if s.hint), None)
         if record.verdict == Verdict.REFUTED and self.options.diagnose:
-            diagnose(self.context, parsed, record, timeout=max(1.0, deadline - time.monotonic()))
+            try:  # the verdict is known: the diagnosis only adds to it, within the same limit
+                diagnose(self.context, parsed, record, timeout=max(0.5, deadline - time.monotonic()))
+            except TimeLimitReached:
+                record.diagnosis.append("the diagnosis stopped at the time limit")
         self.chains.append(CheckedChain(chain, self.context, parsed, record, len(self.contexts)))
         return record
 
@@ -296,6 +332,12 @@ class NoteChecker:
             return None
         tensor, idx = lhs_tensor(terms[0].text, terms[0].span, network)
         expr = self._parse(terms[1])
+        extra = free_indices(expr) - set(idx)
+        if extra:
+            names = ", ".join(sorted(map(str, extra)))
+            raise NotationError(f"index {names} is free on the right side of {tensor.name} but not "
+                                "on its left", terms[1].span,
+                                f"sum over it (\\sum_{{{sorted(map(str, extra))[0]}}}) or add it to the left side")
         return Definition(tensor, idx, expr, terms[1].span, terms[1].text)
 
     def _step(self, left: Term, right: Term, lhs, rhs, condition, deadline, condition_text,
@@ -331,7 +373,11 @@ class NoteChecker:
             else:
                 _fill(step, outcome)
                 if outcome.verdict == Verdict.VERIFIED or not outcome.sizes_settle:
-                    if proved(self.context, lhs, rhs, condition):
+                    try:  # the concrete check decided; the proof only strengthens it
+                        holds = proved(self.context, lhs, rhs, condition)
+                    except TimeLimitReached:
+                        holds = False
+                    if holds:
                         step.verdict = Verdict.PROVED
                         step.message = "proved for every size; " + step.message
             if not first and not step.verdict.holds and _substitutes_numbers(left, right, lhs, rhs):
@@ -384,11 +430,6 @@ def _steps(numbers: list[int]) -> str:
     if len(numbers) == 1:
         return f"step {numbers[0]}"
     return "steps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
-
-
-def internal_error(exc: Exception, span: Span) -> GradproofError:
-    return GradproofError(f"internal error while checking ({type(exc).__name__}: {exc})", span,
-                          "this is a gradproof bug; please report it with this note")
 
 
 def check_file(path: str | Path, options: Options | None = None) -> FileReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from typing import Iterable, Literal
 
@@ -61,7 +62,7 @@ def _claim_lines(claim: ClaimResult, verbose: bool, colour: bool = False) -> lis
     if claim.verdict == Verdict.DEFINITION:
         return [f"{head}  {claim.message}"] if verbose else []
     lines = [head]
-    if claim.verdict == Verdict.ERROR:
+    if claim.verdict == Verdict.ERROR or (not claim.steps and claim.message):
         lines.append(f"    {claim.message}" + (f" (hint: {claim.hint})" if claim.hint else ""))
         return lines
     for k, step in enumerate(claim.steps, 1):
@@ -93,7 +94,20 @@ def render_text(reports: list[FileReport], verbose: bool = False, colour: bool =
     seconds = sum(r.seconds for r in reports)
     line = summary_line(reports, " — ", f" in {len(reports)} file(s)")
     out.append(f"summary: {line} ({seconds:.2f} s)")
-    return "\n".join(out)
+    return "\n".join(_safe_line(line) for line in out)
+
+
+_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _safe_line(line: str) -> str:
+    """One output line: the note's own line breaks become spaces, and no line starts with
+    ``::``, which GitHub Actions would read as a workflow command."""
+    line = _BREAKS.sub(" ", line)
+    stripped = line.lstrip()
+    if stripped.startswith("::"):
+        line = line[:len(line) - len(stripped)] + ": :" + stripped[2:]
+    return line
 
 
 def summary_line(reports: list[FileReport], sep: str = "; ", where: str = "") -> str:

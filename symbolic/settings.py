@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+
 # Concrete sizes at which claims are checked exactly. The n-th size name of a
 # context gets SIZE_ASSIGNMENTS[a][n]: within an assignment every index range
 # has a different size, so a transposed or swapped index cannot pass by accident.
@@ -26,3 +29,52 @@ DEFAULT_TIMEOUT = 60.0
 
 # Values shown in reports.
 SHOWN_DIGITS = 12
+
+# Limits on one notes file, so a broken or hostile note is answered quickly. Each is
+# raised by its environment variable (named in the message that reports it).
+MAX_CLAIMS_PER_FILE = 5_000        # GRADPROOF_MAX_CLAIMS: chains read from one file
+MAX_MATH_CHARS = 20_000            # GRADPROOF_MAX_MATH_CHARS: characters in one math block
+
+# Limits on one claim, so that hostile or broken math is refused before the work it would
+# cause (some of that work runs in C and cannot be interrupted by the time limit). Each is
+# read when used, from its environment variable if set, and is named in the message of the
+# error that reports it.
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A bound on the input: its default and the environment variable that raises it."""
+
+    variable: str
+    default: int
+    what: str  # what is counted, for the message
+
+    @property
+    def value(self) -> int:
+        text = os.environ.get(self.variable, "")
+        return int(text) if text.strip().isdigit() else self.default
+
+    def exceeded(self, found: int | str | None = None) -> str:
+        """The one-line message for an input over this limit."""
+        seen = f" ({found})" if found is not None else ""
+        return (f"{self.what}{seen} is over the limit of {self.value} "
+                f"(raise it with the environment variable {self.variable})")
+
+
+MAX_NESTING = Limit("GRADPROOF_MAX_NESTING", 20, "the nesting depth of brackets, braces, "
+                    "\\frac, \\sqrt, calls, signs and sums in one term")
+MAX_EXPONENT = Limit("GRADPROOF_MAX_EXPONENT", 200, "a numeric exponent")
+MAX_NUMBER_DIGITS = Limit("GRADPROOF_MAX_DIGITS", 100, "the number of digits of a number")
+MAX_TERMS = Limit("GRADPROOF_MAX_TERMS", 200_000, "the number of terms one concrete "
+                  "evaluation or expansion would produce")
+MAX_DEFINITION_DEPTH = Limit("GRADPROOF_MAX_DEFINITION_DEPTH", 150,
+                             "the depth of definitions built on one another")
+MAX_INDEX_VALUE = Limit("GRADPROOF_MAX_INDEX", 1_000, "a fixed index value")
+MAX_SIZE_NAMES = Limit("GRADPROOF_MAX_SIZE_NAMES", 16, "the number of index size names")
+
+# The time limit is checked at its deadline by the engine, which then says "undecided";
+# anything still running this much later is interrupted wherever it is (seconds).
+TIME_LIMIT_GRACE = 0.5
+# How often a claim past its time limit is interrupted again, in case a library swallowed
+# the first interruption (seconds).
+TIME_LIMIT_REPEAT = 0.25

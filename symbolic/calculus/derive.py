@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..engine.verify import check_identity
-from ..errors import NotationError
+from ..errors import NotationError, check_time
 from ..model.context import Context
 from ..model.functions import Opaque
 from ..model.index_notation import Grad, free_indices
@@ -63,6 +63,7 @@ class Deriver:
     # -- local derivatives ----------------------------------------------------------
     def d(self, expr, wrt_tensor: Tensor, wrt_idx: tuple) -> sympy.Expr:
         """Derivative of ``expr`` by the entry wrt_tensor[wrt_idx], one level deep."""
+        check_time()
         if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
                                                and str(expr) in self.network.tensors):
             tensor = self.network.tensor_of(expr.base if isinstance(expr, sympy.Indexed) else expr)

@@ -16,10 +16,12 @@ import dataclasses
 
 import sympy
 
-from ..errors import NotationError
+from ..engine.exact import expansion_bound
+from ..errors import NotationError, check_time
 from ..model.context import Context
 from ..model.index_notation import Grad, free_indices
 from ..model.tensors import Definition, Tensor
+from ..settings import MAX_TERMS
 from .derive import Deriver, entry
 from .index_algebra import apply_sum_to_one, canonical_bound, collapse, expand_sums, pull_constants
 
@@ -84,12 +86,16 @@ def _deriver(context: Context) -> Deriver:
 
 
 def normal_form(context: Context, expr, targets: list[Tensor]):
-    """A sum of monomials with collapsed deltas and canonically named bound indices."""
+    """A sum of monomials with collapsed deltas and canonically named bound indices; None if
+    expanding it would produce more than ``settings.MAX_TERMS`` terms."""
     deriver = _deriver(context)
     expr = _inline_claim_names(context, expr)
     expr = _derivatives(deriver, expr)
     expr = _inline_claim_names(context, expr)
     expr = deriver.named(expr)
+    if expansion_bound(expr) > MAX_TERMS.value:  # expanding would not fit in memory
+        return None
+    check_time()
     expr = collapse(expand_sums(sympy.expand(expr)))
     for tensor in targets:
         expr = apply_sum_to_one(expr, tensor, context.network)
@@ -109,6 +115,8 @@ def proved(context: Context, lhs, rhs, condition=None) -> bool:
     try:
         left = normal_form(context, lhs, targets)
         right = normal_form(context, rhs, targets)
+        if left is None or right is None:  # too large to expand: not proved, not disproved
+            return False
         difference = sympy.expand(left - right)
     except NotationError:  # a form the index algebra does not derive is simply not proved
         return False

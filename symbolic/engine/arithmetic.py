@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 import sympy
@@ -43,16 +43,21 @@ def decimals_written(text: str) -> int | None:
 
 def exact_text(value: Fraction, digits: int = 10) -> str:
     """A short exact-or-decimal rendering of a rational value."""
-    d = Decimal(value.numerator) / Decimal(value.denominator)
-    if value.denominator in (1, 2, 4, 5, 8, 10, 16, 20, 25, 40, 50, 100, 125, 200, 250, 500,
-                             1000, 10000, 100000, 1000000) or len(str(d)) <= 14:
-        return format(d.normalize(), "f")
-    return f"{d:.{digits}g}"
+    with localcontext() as context:  # as many digits as the integer part has, and more
+        context.prec = max(28, len(str(abs(value.numerator) // value.denominator)) + 12)
+        d = Decimal(value.numerator) / Decimal(value.denominator)
+        if value.denominator in (1, 2, 4, 5, 8, 10, 16, 20, 25, 40, 50, 100, 125, 200, 250, 500,
+                                 1000, 10000, 100000, 1000000) or len(str(d)) <= 14:
+            return format(d.normalize(), "f")
+        return f"{d:.{digits}g}"
 
 
 def rounded(value: Fraction, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
-    d = Decimal(value.numerator) / Decimal(value.denominator)
-    return d.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+    # the default 28 digits cannot hold a long written number to its last decimal
+    with localcontext() as context:
+        context.prec = len(str(abs(value.numerator) // value.denominator)) + decimals + 10
+        d = Decimal(value.numerator) / Decimal(value.denominator)
+        return d.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
 
 
 def check_arithmetic(lhs: sympy.Rational, rhs: sympy.Rational, rhs_text: str) -> ArithmeticOutcome:

@@ -20,14 +20,16 @@ after it is zero for real.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import sympy
 
-from ..errors import NotationError
+from ..errors import ModelError, NotationError, check_time
 from ..model.functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid, Tanh
 from ..model.index_notation import Grad
 from ..model.tensors import Network, Tensor
+from ..settings import MAX_TERMS
 
 Entry = tuple[Tensor, tuple[int, ...]]
 
@@ -54,6 +56,7 @@ class Concrete:
         self._derivatives: dict[tuple[Entry, Entry], sympy.Expr] = {}
         self._upstream = network.dependencies()
         self._limits: dict = {}
+        self.terms = 0  # terms produced by sums so far, bounded by settings.MAX_TERMS
 
     # -- structure ----------------------------------------------------------------
     def depends(self, tensor: Tensor, on: Tensor) -> bool:
@@ -230,6 +233,10 @@ class Concrete:
             if top is None:
                 top = self._limits[hi] = int(hi.xreplace(self._size_subs())) + 1
             ranges.append((var, range(top)))
+        self.terms += math.prod(len(r) for _v, r in ranges)
+        if self.terms > MAX_TERMS.value:
+            raise ModelError(MAX_TERMS.exceeded(), hint="write fewer nested sums, or name inner sums")
+        check_time()
         total = []
         for values in itertools.product(*(r for _v, r in ranges)):
             inner = dict(env)

@@ -14,15 +14,17 @@ atoms of :mod:`symbolic.concrete`:
 
 from __future__ import annotations
 
+import math
 import random
 from fractions import Fraction
 
 import mpmath
 import sympy
 
+from ..errors import check_time
 from ..model.functions import FUNCTIONS
 from ..settings import (AGREEMENT_TOLERANCE, COUNTEREXAMPLE_DENOMINATOR,
-                       COUNTEREXAMPLE_NUMERATORS, EVALUATION_DIGITS)
+                       COUNTEREXAMPLE_NUMERATORS, EVALUATION_DIGITS, MAX_TERMS)
 from .concrete import Concrete
 
 try:  # symengine expands large numerators ~100× faster; SymPy is the fallback
@@ -80,11 +82,25 @@ def is_zero_function(expr: sympy.Expr, *, trials: int = 3) -> bool:
     return _expanded_numerator_is_zero(expr)
 
 
+class TooLarge(Exception):
+    """Expanding the numerator would produce more terms than :data:`settings.MAX_TERMS`."""
+
+
 def _expanded_numerator_is_zero(expr: sympy.Expr) -> bool:
+    """Exact: the numerator over a common denominator expands to zero.
+
+    The expansion runs in C (symengine), where the time limit cannot interrupt it, so the
+    size of what it would produce is bounded first (:func:`expansion_bound`).
+    """
+    check_time()
     if _symengine is not None:
         numerator, _ = _symengine.sympify(expr).as_numer_denom()
+    else:
+        numerator, _ = sympy.fraction(sympy.together(expr))
+    if expansion_bound(numerator) > MAX_TERMS.value:
+        raise TooLarge(MAX_TERMS.exceeded())
+    if _symengine is not None:
         return _symengine.expand(numerator) == 0
-    numerator, _ = sympy.fraction(sympy.together(expr))
     return sympy.expand(numerator) == 0
 
 
@@ -147,3 +163,36 @@ def differ(a, b) -> bool:
 
 def working_precision():
     return mpmath.workdps(EVALUATION_DIGITS)
+
+
+def expansion_bound(expr) -> int:
+    """An upper bound of the number of terms ``expr`` (SymPy or symengine) expands to.
+
+    Sums add, products multiply, a positive integer power n of t terms gives
+    C(t + n - 1, n) monomials; anything else (a negative power, a function) is one term.
+    """
+    cap = MAX_TERMS.value + 1
+    memo: dict = {}
+
+    def size(e) -> int:
+        found = memo.get(e)
+        if found is not None:
+            return found
+        kind = type(e).__name__
+        if kind == "Add":
+            result = min(cap, sum(size(a) for a in e.args))
+        elif kind == "Mul":
+            result = min(cap, math.prod(size(a) for a in e.args))
+        elif kind == "Pow":
+            base, exponent = e.args
+            result = 1
+            if type(exponent).__name__ in ("Integer", "One") and int(exponent) > 1:
+                terms = size(base)
+                result = terms if terms <= 1 else min(cap, math.comb(terms + int(exponent) - 1,
+                                                                      int(exponent)))
+        else:
+            result = 1
+        memo[e] = result
+        return result
+
+    return size(expr)

@@ -30,7 +30,7 @@ from ..settings import (COUNTEREXAMPLE_POINTS, MAX_SIZE_ASSIGNMENTS, RANDOM_SEED
                        SIZE_ASSIGNMENTS)
 from ..verdicts import Verdict
 from .concrete import Concrete
-from .exact import Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
+from .exact import TooLarge, Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
 from .size_degree import size_degrees, size_grid
 
 
@@ -87,8 +87,17 @@ class Outcome:
 
 
 def size_assignments(network: Network) -> list[dict[str, int]]:
+    """One dict per row of :data:`settings.SIZE_ASSIGNMENTS`, over the context's size names.
+
+    A context with more names than a row has gets the row again, shifted past it (the
+    7th name of ``(2, 3, 4, 5, 6, 7)`` gets 8): sizes stay different within a row.
+    """
     names = list(dict.fromkeys(network.index_ranges.values()))
-    return [dict(zip(names, sizes)) for sizes in SIZE_ASSIGNMENTS]
+    return [{name: _size(row, n) for n, name in enumerate(names)} for row in SIZE_ASSIGNMENTS]
+
+
+def _size(row: tuple[int, ...], n: int) -> int:
+    return row[n % len(row)] + len(row) * (n // len(row))
 
 
 def step_assignments(network: Network, lhs, rhs) -> list[dict[str, int]] | None:
@@ -149,7 +158,7 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
         assignments = size_assignments(network)
     # a chain's condition applies to the steps that have its indices
     condition = Condition(tuple(p for p in condition.pairs if {p[0], p[1]} <= set(free)))
-    checked, count, suspicious = [], 0, None
+    checked, count, suspicious, too_large = [], 0, None, None
     evaluated = COUNTEREXAMPLE_POINTS  # fewest points evaluated at a suspicious instance
     for sizes in assignments:
         concrete = Concrete(network, sizes)
@@ -158,19 +167,23 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
             for subs in _instances(assumptions, concrete):
                 count += 1
                 difference = (left - right).xreplace(subs) if subs else left - right
-                if not is_zero_function(difference):
+                if not _zero(difference):
                     found, points = compare(concrete, left, right, subs, env)
                     if found is not None:
                         return Outcome(Verdict.REFUTED, "the two sides differ", checked + [sizes],
                                        count, found)
-                    if _zero_in_elementary_terms(concrete, difference):
+                    if _zero(concrete.in_elementary_terms(difference)):
                         continue
+                    too_large = too_large or _too_large(difference)
                     suspicious = suspicious or (sizes, env)
                     evaluated = min(evaluated, points)
                 if deadline is not None and time.monotonic() > deadline:
                     return Outcome(Verdict.UNDECIDED, "time limit reached before every case was "
                                    "checked", checked, count)
         checked.append(sizes)
+    if suspicious is not None and too_large:
+        return Outcome(Verdict.UNDECIDED, "no counterexample, but the two sides are too large to "
+                       f"compare exactly: {too_large}", checked, count)
     if suspicious is not None:
         if evaluated == 0:
             evidence = "and the two sides could not be evaluated at any real point"
@@ -188,14 +201,28 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
     return Outcome(Verdict.VERIFIED, "", checked, count)
 
 
-def _zero_in_elementary_terms(concrete: Concrete, difference) -> bool:
-    """Whether ``difference`` is zero once its atoms are written in exp/log/erf (softplus′ = σ).
+def _zero(difference) -> bool:
+    """Whether ``difference`` is the zero function; False when it is too large to expand.
 
-    Asked only after no counterexample was found: the rewritten expression is larger. Each
-    rewrite is an identity, so zero here proves the instance as the plain zero test does.
+    Asked of the plain difference, and (after no counterexample was found) of the difference
+    with atoms written in exp/log/erf (softplus′ = σ): each rewrite is an identity, so zero
+    there proves the instance as the plain zero test does.
     """
-    elementary = concrete.in_elementary_terms(difference)
-    return elementary is not None and is_zero_function(elementary)
+    if difference is None:
+        return False
+    try:
+        return is_zero_function(difference)
+    except TooLarge:
+        return False
+
+
+def _too_large(difference) -> str | None:
+    """The limit's message if ``difference`` is too large to expand exactly."""
+    try:
+        is_zero_function(difference)
+    except TooLarge as err:
+        return str(err)
+    return None
 
 
 def counterexample(concrete: Concrete, left, right, subs: dict, env: dict) -> Counterexample | None:

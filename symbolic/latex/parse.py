@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 
 import sympy
 
-from ..errors import LatexError, Span
+from ..errors import LatexError, Span, one_line
+from ..settings import MAX_NESTING
+from .limits import check_numbers, check_text_size
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
-from .text import closing, equals_outside_braces, next_operand, normalise, read_group
+from .text import check_superscripts, closing, equals_outside_braces, next_operand, normalise, read_group
 
 _CALL = CALLED  # a registry the model stage fills (see notation.CallRegistry)
 
@@ -351,6 +353,8 @@ def parse_normalised(text: str, span: Span, written: str | None, stand_ins: Stan
     names = {k: v for k, v in stand_ins.meaning.items() if not v.startswith(INTERNAL)}
     try:
         expr = _antlr_parse(masked)
+    except RecursionError:
+        raise LatexError(MAX_NESTING.exceeded(), span, "split the expression into named parts") from None
     except Exception as exc:  # latex2sympy2 raises bare Exception with a caret diagram
         lines = [ln for ln in str(exc).splitlines() if ln.strip()]
         # without a caret diagram it failed converting what it read: its words are not the author's
@@ -360,22 +364,29 @@ def parse_normalised(text: str, span: Span, written: str | None, stand_ins: Stan
             col = lines[-1].index("^")
             snippet = lines[-2][max(0, col - 8):col + 8]
             for letter, name in names.items():  # show the author's names, not the masks
-                snippet = re.sub(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", name, snippet)
+                snippet = re.sub(rf"(?<![A-Za-z\\]){letter}(?![A-Za-z])", lambda _m, n=name: n, snippet)
             snippet = _as_written(snippet, written)  # None if normalising changed it
-            near = f" near '{' '.join(snippet.split())}'" if snippet else ""
-        raise LatexError(f"cannot parse '{written}': {reason.lower()}{near}", span,
+            near = f" near '{quoted(snippet, 24)}'" if snippet else ""
+        raise LatexError(f"cannot parse '{quoted(written)}': {' '.join(reason.lower().split())}{near}", span,
                          "check the braces, operators and commands of this expression") from None
     if isinstance(expr, sympy.Basic):
+        check_numbers(expr, span)  # before anything rebuilds (and so evaluates) the expression
         expr = stand_ins.restore(expr)
         if extractor.calls:
             expr = expr.xreplace(extractor.calls)
     if isinstance(expr, (list, tuple)) or not isinstance(expr, sympy.Basic):
-        raise LatexError(f"'{written}' is not a single expression", span,
+        raise LatexError(f"'{quoted(written)}' is not a single expression", span,
                          "write one expression per side of '='")
     if isinstance(expr, sympy.core.relational.Relational):
-        raise LatexError(f"'{written}' contains a comparison", span,
+        raise LatexError(f"'{quoted(written)}' contains a comparison", span,
                          "split chains at '=' only; write conditions as \\quad (i = j)")
     return RawExpr(expr, extractor.derivatives, written)
+
+
+def quoted(text: str, width: int = 60) -> str:
+    """``text`` for a one-line message: whitespace folded, long text cut in the middle."""
+    text = one_line(text)
+    return text if len(text) <= width else f"{text[:width // 2 - 1]} … {text[-(width // 2 - 2):]}"
 
 
 def _as_written(part: str, written: str) -> str | None:
@@ -402,8 +413,14 @@ def _as_written(part: str, written: str) -> str | None:
 
 
 def parse_latex(text: str, span: Span) -> RawExpr:
-    """Parse one side of an equation as written by an author."""
+    """Parse one side of an equation as written by an author.
+
+    Raises:
+        LatexError: at its position, for broken LaTeX or a term over a size limit.
+    """
+    check_text_size(text, span)
     check_braces(text, span)
+    check_superscripts(text, span)
     stand_ins = StandIns(text)
     try:
         normalised = normalise(text, stand_ins.whole_range)

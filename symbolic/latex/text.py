@@ -153,3 +153,30 @@ def next_operand(s: str, i: int) -> int:
             return j
         j += 1
     return j
+
+
+# Superscripts that are not powers: a transpose, or a layer or example number in brackets.
+# latex2sympy2 drops ^T and ^\top without a word and reads ^{(2)} as a square; gradproof
+# reads neither yet, so each is an error at its position rather than a misreading.
+_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\}|"
+                        r"\\mathrm\s*\{\s*T\s*\}|\\mathbf\s*\{\s*T\s*\})(?![A-Za-z])")
+_BRACKETED = re.compile(r"\^\s*(?:\{\s*)?[(\[]")
+_EXPONENTIAL_BASE = re.compile(r"(?:(?<![A-Za-z\\])e|\\mathrm\s*\{\s*e\s*\}|\\exp)\s*$")
+
+
+def check_superscripts(text: str, span) -> None:
+    """Raise a LatexError at a superscript that is not a power: ``W^T``, ``x^\\top``,
+    ``W^{(2)}``, ``a^{[l]}``, ``x^{(i)}`` (``e^{(a + b)}`` stays an exponential)."""
+    for pattern, what, hint in (
+            (_TRANSPOSE, "a transpose", "matrix notation is not read yet: write the claim in "
+                                        "index notation, e.g. \\sum_j w_{jk} \\delta_j"),
+            (_BRACKETED, "a superscript in brackets (a layer or an example number)",
+             "layer and example superscripts are not read yet: name the quantity without "
+             "one, e.g. w2_{kj} for W^{(2)}_{kj}")):
+        for match in pattern.finditer(text):
+            if pattern is _BRACKETED and _EXPONENTIAL_BASE.search(text, 0, match.start()):
+                continue
+            _group, end = read_group(text, text.index("^", match.start()) + 1)
+            written = " ".join(text[match.start():end].split())
+            raise LatexError(f"'{written}' is {what}, not a power", span.shifted(text[:match.start()]),
+                             hint)

@@ -13,6 +13,7 @@ import sympy
 from ..errors import GradproofError, ModelError, NotationError, Span
 from ..latex.parse import parse_latex
 from ..notes.math_block import top_level_equals
+from ..settings import MAX_DEFINITION_DEPTH, MAX_SIZE_NAMES
 from ..verdicts import Verdict
 from .index_notation import Grad, free_indices, split_symbol
 from .resolvers import DEFAULT_NOTATION, notation
@@ -107,6 +108,9 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         GradproofError: a definition cannot be read, or the definitions form a cycle.
     """
     indices = {str(k): str(v) for k, v in (data.get("indices") or {}).items()}
+    sizes = len(set(indices.values()))
+    if sizes > MAX_SIZE_NAMES.value:
+        raise ModelError(MAX_SIZE_NAMES.exceeded(sizes), span, "let index letters share size names")
     written_in = str(data.get("notation", DEFAULT_NOTATION))
     reader = notation(written_in, span)
     network = Network(index_ranges=indices)
@@ -189,6 +193,7 @@ def _ordered(definitions: list[Definition]) -> list[Definition]:
     """Definitions in dependency order; a cycle is an error naming it."""
     by_tensor = {d.tensor: d for d in definitions}
     state: dict[Tensor, int] = {}
+    depth: dict[Tensor, int] = {}  # the longest chain of definitions down to the leaves
     order: list[Definition] = []
 
     def visit(d: Definition, path: list[Tensor]) -> None:
@@ -199,10 +204,19 @@ def _ordered(definitions: list[Definition]) -> list[Definition]:
             cycle = path[path.index(d.tensor):] + [d.tensor]
             raise ModelError("definition cycle: " + " → ".join(t.name for t in cycle), d.span,
                              "each quantity must be computed from earlier ones")
+        if len(path) >= MAX_DEFINITION_DEPTH.value:  # deeper would exhaust Python's stack later
+            raise ModelError(MAX_DEFINITION_DEPTH.exceeded(), d.span,
+                             "define fewer quantities on top of one another")
         state[d.tensor] = 1
+        below = 0
         for dep in tensors_in(d.expr, _NetworkView(by_tensor)):
             if dep in by_tensor:
                 visit(by_tensor[dep], path + [d.tensor])
+                below = max(below, depth[dep])
+        depth[d.tensor] = below + 1
+        if depth[d.tensor] > MAX_DEFINITION_DEPTH.value:
+            raise ModelError(MAX_DEFINITION_DEPTH.exceeded(), d.span,
+                             "define fewer quantities on top of one another")
         state[d.tensor] = 2
         order.append(d)
 

@@ -18,7 +18,7 @@ from ..errors import ModelError, NotationError, Span
 from ..latex.notation import NON_DIFFERENTIABLE, WHOLE_RANGE
 from ..latex.parse import RawExpr
 from .functions import FUNCTIONS, UNSUPPORTED_HINTS, Exp, Log, function_written
-from .tensors import Network, Tensor, index_symbol
+from .tensors import Network, Tensor, index_symbol, tensors_in
 
 
 class Grad(sympy.Function):
@@ -225,7 +225,11 @@ class Resolver:
             return Log(self._convert(e.args[0]))
         if isinstance(e, sympy.Pow) and e.base is sympy.E:
             return Exp(self._convert(e.exp))
-        if isinstance(e, (sympy.Add, sympy.Mul, sympy.Pow)):
+        if isinstance(e, sympy.Pow):
+            base, exponent = (self._convert(a) for a in e.args)
+            self._power_not_a_layer(exponent)
+            return sympy.Pow(base, exponent)
+        if isinstance(e, (sympy.Add, sympy.Mul)):
             return e.func(*[self._convert(a) for a in e.args])
         if isinstance(e, (sympy.Max, sympy.Min, sympy.Abs, sympy.Heaviside, sympy.sign)):
             return self._function(e)
@@ -233,6 +237,18 @@ class Resolver:
             return self._function(e)
         raise NotationError(f"cannot use '{e}' in a derivation", self.span,
                             "write sums, products, powers, fractions and exp/log/tanh/sigma")
+
+    def _power_not_a_layer(self, exponent) -> None:
+        """A superscript naming a quantity the model defines (``\\delta^L`` with L the loss) is
+        more likely a layer than a power: an error, never a silent power."""
+        defined = {d.tensor for d in self.network.definitions}
+        named = [t for t in tensors_in(exponent, self.network) if t in defined]
+        if named:
+            raise NotationError(f"the superscript {named[0].name} names a quantity of the model: "
+                                "a layer superscript is not read yet, and a power by it is "
+                                "ambiguous", self.span,
+                                f"for a power write e^{{{named[0].name} \\log(…)}}; for a layer, "
+                                "name the quantity without the superscript")
 
     def _function(self, e):
         name = getattr(e.func, "__name__", None) or str(e.func)

@@ -1,0 +1,43 @@
+"""Superscripts that are not powers are errors at their place, never a silent power."""
+
+from __future__ import annotations
+
+import pytest
+
+from symbolic import Verdict, check_text
+
+BLOCK = r"""```derivation
+indices: {j: J, k: K}
+define: |
+  a_k = \sum_j w_{jk} h_j
+  o_k = \sigma(a_k)
+  L = \frac{1}{2} \sum_k (o_k - t_k)^2
+```
+"""
+
+
+@pytest.mark.parametrize("claim, construct", [
+    (r"\nabla h_j = \sum_k w^T_{jk} (o_k - t_k) o_k (1 - o_k)", "'^T' is a transpose"),
+    (r"\nabla h_j = \sum_k w^{\top}_{jk} (o_k - t_k) o_k (1 - o_k)", r"'^{\top}' is a transpose"),
+    (r"\nabla h_j = \sum_k w^{(2)}_{jk} (o_k - t_k) o_k (1 - o_k)", "'^{(2)}' is a superscript in brackets"),
+    (r"\nabla h_j = \sum_k w^{[2]}_{jk} (o_k - t_k) o_k (1 - o_k)", "'^{[2]}' is a superscript in brackets"),
+    (r"o_k^L = o_k", "the superscript L names a quantity of the model"),
+])
+def test_a_superscript_that_is_not_a_power_is_a_located_error(claim, construct):
+    (record,) = check_text(BLOCK + f"\n$${claim}$$\n", "n.md").claims
+    assert record.verdict == Verdict.ERROR
+    assert construct in record.message
+
+
+def test_a_bracketed_superscript_in_the_model_is_an_error_not_a_square():
+    block = BLOCK.replace(r"a_k = \sum_j w_{jk} h_j", r"a_k = \sum_j W^{(2)}_{jk} h_j")
+    records = check_text(block + "\n$$\\nabla h_j = 0$$\n", "n.md").claims
+    assert records[0].verdict == Verdict.ERROR and "'^{(2)}'" in records[0].message
+    assert (records[0].line, records[0].column) == (4, 17)  # at the ^ in the define line
+
+
+@pytest.mark.parametrize("claim", [r"\nabla a_k = (o_k - t_k) o_k (1 - o_k)^{1}",
+                                   r"\frac{\partial L}{\partial a_k} = e^{(\log o_k)} (o_k - t_k) (1 - o_k)"])
+def test_powers_and_exponentials_still_read(claim):
+    (record,) = check_text(BLOCK + f"\n$${claim}$$\n", "n.md").claims
+    assert record.verdict.holds
