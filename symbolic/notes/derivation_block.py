@@ -10,6 +10,7 @@ position of its first character; ``%`` comments are dropped.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import yaml
 
@@ -26,7 +27,22 @@ YAML_HINT = "check indentation and quoting; write LaTeX in a block string (defin
 KEYS_HINT = f"use the keys {', '.join(CONTEXT_KEYS)}"
 INDICES_HINT = "write indices: {i: I, j: J}, one ASCII letter mapped to a size name"
 DEFINE_HINT = "write define: | followed by one definition per line, or a list of strings"
+YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 VERDICT_HINT = "use one of: " + ", ".join(verdict.value for verdict in Verdict)
+
+
+def one_line(text: str | None) -> str:
+    """A message with its line breaks and runs of spaces folded to single spaces."""
+    return " ".join(str(text or "").split())
+
+
+class _Mark:
+    """A YAML-style mark (0-based line and column) at an offset of ``text``."""
+
+    def __init__(self, text: str, index: int):
+        self.index = index
+        self.line = text.count("\n", 0, index)
+        self.column = index - (text.rfind("\n", 0, index) + 1)
 
 
 class DerivationBlock:
@@ -39,24 +55,41 @@ class DerivationBlock:
         self.defines: list[tuple[str, Span]] = []
 
     def _fail(self, mark, message: str, hint: str) -> None:
-        span = Span(self.origin.path, self.origin.line + mark.line, mark.column + 1) if mark else self.origin
+        span = replace(self.origin, line=self.origin.line + mark.line, column=mark.column + 1) if mark else self.origin
         self.problems.append((mark.index if mark else 0, YamlError(message, span, hint)))
 
     def read(self) -> None:
         """Validate the block: fill ``data`` and ``defines``, or add to ``problems``."""
-        loader = YAML_LOADER(self.body)
+        # YAML also breaks lines at U+0085, U+2028 and U+2029 (and a lone CR); read them as spaces
+        # so every mark stays on the file's own line. Definitions are read from the file's lines.
+        body = YAML_LINE_BREAKS.sub(" ", self.body)
         try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
+            if alias := next((event for event in yaml.parse(body, Loader=YAML_LOADER)
+                              if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)), None):
+                what = f"alias *{alias.anchor}" if isinstance(alias, yaml.AliasEvent) else f"anchor &{alias.anchor}"
+                self._fail(alias.start_mark, f"YAML anchors and aliases are not allowed in a derivation "
+                           f"block ({what})", "write each value out in full")
+                return
+            loader = YAML_LOADER(body)
+            try:
+                node = loader.get_single_node()
+                data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
         except yaml.MarkedYAMLError as error:
-            self._fail(error.problem_mark or error.context_mark,
-                       f"invalid YAML in derivation block: {error.problem or error.context}", YAML_HINT)
+            # "could not find expected ':'" is found a line late: the key it means starts the context.
+            simple_key = error.context_mark is not None and "simple key" in str(error.context)
+            self._fail(error.context_mark if simple_key else error.problem_mark or error.context_mark,
+                       f"invalid YAML in derivation block: {one_line(error.problem or error.context)}", YAML_HINT)
+            return
+        except yaml.reader.ReaderError as error:
+            self._fail(_Mark(body, error.position), "invalid YAML in derivation block: character "
+                       f"U+{ord(error.character) if isinstance(error.character, str) else error.character:04X} "
+                       "is not allowed", "remove the control character")
             return
         except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
-            self._fail(None, f"invalid YAML in derivation block: {error}", YAML_HINT)
+            self._fail(None, f"invalid YAML in derivation block: {one_line(str(error))}", YAML_HINT)
             return
-        finally:
-            loader.dispose()
         if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
             what = "is empty" if node is None else "is not a YAML mapping"
             self._fail(node and node.start_mark, f"the derivation block {what}", KEYS_HINT)
@@ -131,7 +164,7 @@ class DerivationBlock:
         code = COMMENT_RE.sub("", line)
         if code.strip():
             column += len(code) - len(code.lstrip())
-            self.defines.append((code.strip(), Span(self.origin.path, self.origin.line + number, column + 1)))
+            self.defines.append((code.strip(), replace(self.origin, line=self.origin.line + number, column=column + 1)))
 
     def _assume(self, key: str, value, node):
         items = value if isinstance(value, list) else [value]

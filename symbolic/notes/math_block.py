@@ -101,19 +101,21 @@ class _Reader(Protocol):
     text: str
     found: list
 
-    def _span(self, offset: int) -> Span: ...
+    def span(self, offset: int) -> Span: ...
 
-    def _problem(self, offset: int, message: str, hint: str) -> None: ...
+    def problem(self, offset: int, message: str, hint: str) -> None: ...
 
 
 class MathBlock:
     """One math block: cleaned of markup, cut into chains, each chain into terms."""
 
     def __init__(self, reader: _Reader, start: int, end: int, display: bool, align: bool, end_line: int,
-                 prose: tuple[str, int] | None = None):
+                 prose: tuple[str, int] | None = None, raw: str | None = None):
         self.reader, self.start, self.display, self.align = reader, start, display, align
         self.prose = prose  # (prose before the block, its offset in the file)
-        self.raw, self.end_line = reader.text[start:end], end_line
+        # ``raw`` stands for text[start:end] where container markup (a blockquote's '>') is blanked.
+        self.raw = reader.text[start:end] if raw is None or len(raw) != end - start else raw
+        self.end_line = end_line
         self.source = self.raw.strip()
         self.breaks: list[tuple[int, int]] = []
         self.tags: list[tuple[int, str]] = []
@@ -123,6 +125,7 @@ class MathBlock:
     def _clean(self) -> str:
         """The block with markup blanked out, so offsets still match the file."""
         pieces, done, braces, environments = [], 0, 0, 0
+        self.raw = unwrap_decorations(self.raw)
         for m in MATH_TOKEN_RE.finditer(self.raw):
             kind = m.lastgroup
             blank = kind in ("tag", "drop", "comment")
@@ -180,7 +183,7 @@ class MathBlock:
             try:
                 verdict = Verdict.parse(match.group(1))
             except ValueError:
-                self.reader._problem(self.start + offset + match.start(1),
+                self.reader.problem(self.start + offset + match.start(1),
                                      f"unknown verdict {match.group(1)!r} in '% expect:'", VERDICT_HINT)
                 continue
             # A comment ends its line, after the '\\' that may open the next chain: it belongs
@@ -205,7 +208,7 @@ class MathBlock:
                 rest, leader = _eat_back(text, start, match.start(), leader=False)
                 if text[start:rest].strip() and (leader or not needs_leader):
                     condition = _normal_condition(match.group("c"))
-                    condition_span = self.reader._span(self.start + match.start("c"))
+                    condition_span = self.reader.span(self.start + match.start("c"))
                     end = _strip_end(text, start, match.start())
                     break
         bounds = [start - 1] + top_level_equals(text, start, end) + [end]
@@ -218,11 +221,11 @@ class MathBlock:
                     continues = True
                     continue
                 if len(bounds) > 2:
-                    self.reader._problem(self.start + max(left, start), "one side of '=' is empty",
+                    self.reader.problem(self.start + max(left, start), "one side of '=' is empty",
                                          "write an expression on both sides of every '='")
                 return
             offset = left + 1 + len(piece) - len(piece.lstrip())
-            terms.append(Term(piece.strip(), self.reader._span(self.start + offset)))
+            terms.append(Term(piece.strip(), self.reader.span(self.start + offset)))
         stated = self._prose_condition()
         if stated is not None:
             condition = f"{condition}, {stated[0]}" if condition else stated[0]
@@ -240,7 +243,54 @@ class MathBlock:
         match = PROSE_CONDITION_RE.search(text, max(0, len(text) - TAIL_WINDOW))
         if match is None:
             return None
-        return _normal_condition(match.group("c")), self.reader._span(offset + match.start("c"))
+        return _normal_condition(match.group("c")), self.reader.span(offset + match.start("c"))
+
+
+# Presentation around an expression: \boxed{X}, \underbrace{X}_{note}, \overbrace{X}^{note}.
+DECORATION_RE = re.compile(r"\\(boxed|underbrace|overbrace)\s*\{")
+
+
+def _group_end(text: str, opening: int) -> int:
+    """Index just past the brace group that opens at ``opening``, or -1 if it never closes."""
+    depth, i = 0, opening
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += char == "{"
+        depth -= char == "}"
+        if depth == 0:
+            return i + 1
+        i += 1
+    return -1
+
+
+def unwrap_decorations(text: str) -> str:
+    """``\\boxed{X}`` and ``\\underbrace{X}_{note}`` become X, blanked with spaces so every
+    offset stays: what the author boxed or annotated is the mathematics; the note under a
+    brace (``_{= 1}``) is not."""
+    chars = list(text)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, b):
+            if chars[k] != "\n":
+                chars[k] = " "
+
+    for m in DECORATION_RE.finditer(text):
+        end = _group_end(text, m.end() - 1)
+        if end < 0:
+            continue
+        blank(m.start(), m.end())
+        blank(end - 1, end)
+        if m.group(1) != "boxed":
+            note = re.compile(r"\s*[_^]\s*").match(text, end)
+            if note:
+                group = note.end()
+                close = _group_end(text, group) if group < len(text) and text[group] == "{" else group + 1
+                if close > 0:
+                    blank(end, close)
+    return "".join(chars)
 
 
 def _normal_condition(written: str) -> str:
