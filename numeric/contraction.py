@@ -17,11 +17,13 @@ from typing import Mapping
 
 import sympy
 
+from .extras import need
+
 from symbolic.model.tensors import Network
 
 # Helpers that numpy forms of the elementary functions (symbolic.model.function_table) may
 # call, with the statement that provides each inside a generated function.
-HELPERS = {"_erf": "from scipy.special import erf as _erf"}
+HELPERS = {"_erf": ("scipy.special", "from scipy.special import erf as _erf")}
 
 BATCH = sympy.Symbol("batch·")  # axis label of the batch; no index letter can spell it
 SIZE_HINT = 64  # assumed size of an axis when planning contractions without a hint
@@ -71,8 +73,9 @@ class Program:
             head.append(f"    grad_scale = S.get({GRADIENT_SCALE!r}, 1.0)")
         if "inv_B" in body:
             head.append("    inv_B = grad_scale / B")
-        for helper, statement in HELPERS.items():  # functions numpy lacks (the table's _erf)
+        for helper, (module, statement) in HELPERS.items():  # functions numpy lacks (_erf)
             if re.search(rf"\b{helper}\(", body):
+                need(module, f"the numpy form of {helper.lstrip('_')}")
                 head.append(f"    {statement}")
         if re.search(r"\bdtype\b", body):
             head.append(f"    dtype = D[{data!r}].dtype")

@@ -13,6 +13,8 @@ import numpy as np
 
 from symbolic.errors import UsageError
 
+from .extras import need
+
 DatasetName = Literal["digits", "iris", "synthetic"]
 DATASETS: tuple[str, ...] = get_args(DatasetName)
 
@@ -79,8 +81,7 @@ def load_dataset(name: str, *, seed: int = 0, test_fraction: float = TEST_FRACTI
         x, y = synthetic_classes(synthetic, seed)
         classes = synthetic.classes  # as asked, even if a small draw missed one
     else:
-        from sklearn import datasets
-
+        datasets = need("sklearn.datasets", f"the {name} data set")
         bunch = datasets.load_digits() if name == "digits" else datasets.load_iris()
         x, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
         classes = len(bunch.target_names)

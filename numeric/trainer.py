@@ -14,6 +14,7 @@ from symbolic.model.tensors import Network
 
 from .compile import GRADIENT_SCALE, CompiledNetwork
 from .datasets import Dataset
+from .extras import need
 
 DType = Literal["float32", "float64"]
 DTYPES: tuple[str, ...] = get_args(DType)
@@ -230,10 +231,8 @@ class Trainer:
 
 def plot_history(history: History, path: str, title: str = "") -> None:
     """Train and test loss and accuracy per epoch, written to ``path`` (matplotlib, Agg)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    need("matplotlib", "--plot").use("Agg")
+    plt = need("matplotlib.pyplot", "--plot")
 
     epochs = [r.epoch for r in history.records]
     figure, (loss_axes, accuracy_axes) = plt.subplots(1, 2, figsize=(10, 4))

@@ -45,3 +45,10 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+def load_ipython_extension(ipython) -> None:
+    """``%load_ext symbolic`` in Jupyter: registers the ``%%derivation`` cell magic."""
+    from .notebook_magic import load_ipython_extension as load
+
+    load(ipython)

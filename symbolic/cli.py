@@ -11,10 +11,21 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import GradproofError, Span, UsageError
+from .errors import GradproofError, Span, TimeLimitReached, UsageError, time_limit
+from .repository import collect
 
 DESCRIPTION = ("Check hand-written gradient derivations exactly: Markdown + LaTeX notes in, "
                "verdicts, counterexamples and correct formulas out.")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
 
 
 def _positive_float(text: str) -> float:
@@ -30,7 +41,10 @@ def _positive_float(text: str) -> float:
 def build_parser(full_numeric: bool = False) -> argparse.ArgumentParser:
     from .report import FORMATS
 
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="gradproof", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"gradproof {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -38,7 +52,12 @@ def build_parser(full_numeric: bool = False) -> argparse.ArgumentParser:
                            description="Check derivation notes. Exit codes: 0 all claims hold (or "
                            "match their expect), 1 a claim is refuted or differs from its "
                            "expect, 2 an input error, 3 a claim is undecided.")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="Markdown files or folders")
+    check.add_argument("paths", nargs="+", metavar="PATH",
+                       help="notes (.md, .ipynb, .tex) or folders to search for them")
+    check.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                       help="skip files and folders matching GLOB (repeatable); .gitignore is honoured")
+    check.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
+                       help="check N files at a time in separate processes")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format")
     check.add_argument("--inline", action="store_true", help="also check inline math ($…$, \\(…\\))")
     check.add_argument("--context", metavar="FILE",
@@ -96,6 +115,7 @@ def _numeric_commands(sub, full: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _printable_anywhere()
     parser = build_parser(full_numeric=bool(argv) and argv[0] in ("train", "gradcheck"))
     args = parser.parse_args(argv)
     try:
@@ -120,24 +140,68 @@ def main(argv: list[str] | None = None) -> int:
     except GradproofError as err:
         print(err.one_line(), file=sys.stderr)
         return 2
+    except TimeLimitReached:
+        print(f"error: {args.command} took longer than its time limit (hint: raise it with "
+              "--timeout where the command has it)", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("gradproof: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `gradproof check … | head`: the reader left early
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except (RecursionError, MemoryError) as exc:  # an input too large for this command
+        print(f"error: the input is too large for {args.command} ({type(exc).__name__}) "
+              "(hint: split it into smaller parts)", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug: one line, never a traceback
+        detail = " ".join(str(exc).split())[:200]
+        print(f"error: internal error in {args.command} ({type(exc).__name__}: {detail}) "
+              "(hint: this is a gradproof bug; please report it with the input)", file=sys.stderr)
+        return 2
+
+
+def _printable_anywhere() -> None:
+    """Output that the terminal's encoding cannot show is escaped, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _check_files(files: list[Path], options, jobs: int):
+    """Each file's report in order; ``jobs`` files at a time in worker processes."""
+    from .checker import check_file
+
+    progress = sys.stderr.isatty() and len(files) > 1
+    if jobs == 1 or len(files) < 2:
+        results = (check_file(path, options) for path in files)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        results = pool.map(check_file, files, [options] * len(files))
+    for done, report in enumerate(results, 1):
+        if progress:
+            print(f"\rchecked {done}/{len(files)} files", end="", file=sys.stderr, flush=True)
+        yield report
+    if progress:
+        print(file=sys.stderr)
+
+
+def _nothing_to_check(report) -> bool:
+    """A file found in a folder with no derivation block and no math: not a note."""
+    from .checker import NO_BLOCK_MESSAGE
+
+    return len(report.claims) == 1 and report.claims[0].message == NO_BLOCK_MESSAGE
 
 
 def collect_paths(paths: list[str]) -> list[Path]:
-    """Files named, and the ``*.md`` files below folders named, in a stable order."""
-    found: list[Path] = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
-        else:
-            found.append(path)
-    return found
+    """The notes named, and those found below the folders named (see :mod:`symbolic.repository`)."""
+    return collect(paths).files
 
 
 def context_block(path: str):
@@ -169,7 +233,7 @@ def context_block(path: str):
 
 
 def _check(args) -> int:
-    from .checker import Options, check_file
+    from .checker import Options
     from .report import exit_code, render
     from .settings import DEFAULT_TIMEOUT
 
@@ -177,7 +241,14 @@ def _check(args) -> int:
                       diagnose=not args.no_diagnosis)
     if args.context:
         options.context = context_block(args.context)
-    reports = [check_file(p, options) for p in collect_paths(args.paths)]
+    walk = collect(args.paths, args.exclude)
+    reports = []
+    for report in _check_files(walk.files, options, args.jobs):
+        if Path(report.path) not in walk.named and _nothing_to_check(report):
+            if args.verbose:
+                print(f"skipped {report.path}: no derivation block and no display math", file=sys.stderr)
+            continue
+        reports.append(report)
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # https://no-color.org
     print(render(reports, args.format, args.verbose, colour=colour))
     return exit_code(reports)
@@ -190,7 +261,10 @@ def run_derive(args) -> int:
 
     from .api import derive
 
-    derived = derive(args.file, args.wrt, args.of, block=args.context_index)
+    from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
+
+    with time_limit(DEFAULT_TIMEOUT + TIME_LIMIT_GRACE):
+        derived = derive(args.file, args.wrt, args.of, block=args.context_index)
     if args.format == "json":
         print(json.dumps({"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
                           "text": derived.text, "claim": derived.claim_latex,

@@ -6,8 +6,10 @@ the rootdir) are collected::
     [tool.pytest.ini_options]
     gradproof_notes = ["derivations/*.md", "docs/examples/*.md"]
 
-Each file is checked once when it is collected; an item passes when its
-claim's verdict is what the author expects (or holds, when nothing is
+Collection reads each file and parses its model and definitions, checking no
+claim; each item checks its own claim when it runs, so ``-k``, ``-x``, ``--lf``,
+``--durations`` and pytest-xdist work as for ordinary tests. An item passes when
+its claim's verdict is what the author expects (or holds, when nothing is
 expected). Registered through the ``pytest11`` entry point; nothing heavy is
 imported until a note is collected.
 """
@@ -24,6 +26,11 @@ INI_NAME = "gradproof_notes"
 NOTES_KEY = pytest.StashKey[frozenset]()
 SHOWN_SOURCE_LINES = 12
 SHOWN_LEAVES = 40
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # antlr4 (under latex2sympy2) imports typing.io, deprecated: not the user's concern
+    config.addinivalue_line("filterwarnings", "ignore:typing.io is deprecated:DeprecationWarning")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -50,20 +57,38 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector):
 
 
 class DerivationFile(pytest.File):
-    """A derivation note: checked once, one item per claim."""
+    """A derivation note: read (not checked) at collection, one item per chain; the model
+    and the names claims define are read once, when the first item runs."""
 
     def collect(self):
-        from .checker import check_file
-        from .report import counted
+        from .errors import GradproofError
+        from .notes import ChainSource, read_note
 
-        report = check_file(self.path)
+        try:
+            note = read_note(self.path)
+        except GradproofError as err:
+            yield ClaimItem.from_parent(self, name="file", problem=err)
+            return
+        self.note = note
+        self.chains = [item for item in note.items if isinstance(item, ChainSource)]
+        self._plan = None
         seen: set[str] = set()
-        for claim in report.claims:
-            if not counted(claim):  # as in the CLI's summary and exit code
-                continue
-            name = claim.name if claim.name not in seen else f"{claim.name} line {claim.line}"
+        for index, chain in enumerate(self.chains):
+            if len(chain.terms) < 2 and not chain.continues and chain.label is None \
+                    and chain.expect is None:
+                continue  # math with no '=' and no label: not a claim
+            name = f"({chain.label})" if chain.label else f"line {chain.span.line}"
+            name = name if name not in seen else f"{name} line {chain.span.line}"
             seen.add(name)
-            yield ClaimItem.from_parent(self, name=name, claim=claim)
+            yield ClaimItem.from_parent(self, name=name, index=index)
+
+    def plan(self):
+        """The note read with its models and definitions, claims unchecked (once per file)."""
+        if self._plan is None:
+            from .checker import NoteChecker, Options
+
+            self._plan = NoteChecker(self.note, Options(claims=False, diagnose=False)).run()
+        return self._plan
 
 
 class ClaimFailure(Exception):
@@ -71,13 +96,31 @@ class ClaimFailure(Exception):
 
 
 class ClaimItem(pytest.Item):
-    """One claim of a note; passes when its verdict matches the expectation."""
+    """One claim of a note, checked when the item runs; passes when its verdict matches the
+    expectation."""
 
-    def __init__(self, *, claim, **kwargs):
+    def __init__(self, *, index: int | None = None, problem=None, **kwargs):
         super().__init__(**kwargs)
-        self.claim = claim
+        self.index = index
+        self.problem = problem  # the file could not be read at all
+        self.claim = None
 
     def runtest(self) -> None:
+        from .checker import error_record
+        from .report import counted
+        from .verdicts import Verdict
+
+        if self.problem is not None:
+            self.claim = error_record(str(self.path), self.problem)
+        else:
+            chain = self.parent.chains[self.index]
+            definition = _record_at(self.parent.plan(), chain)
+            if definition is not None and definition.verdict == Verdict.DEFINITION:
+                pytest.skip(f"a definition: {definition.message}")
+            self.claim = check_chain(self.parent.note, self.parent.chains, self.index,
+                                     _definitions(self.parent.plan()))
+        if self.claim is None or not counted(self.claim):
+            pytest.skip("not a claim: only a substitution of numbers, or math without '='")
         if not self.claim.passes:
             raise ClaimFailure(self.claim)
 
@@ -87,7 +130,39 @@ class ClaimItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
-        return self.path, max(self.claim.line - 1, 0), f"{self.claim.name}"
+        line = 1 if self.index is None else self.parent.chains[self.index].span.line
+        return self.path, line - 1, self.name
+
+
+def _record_at(report, chain):
+    return next((c for c in report.claims if (c.line, c.column) == (chain.span.line, chain.span.column)),
+                None)
+
+
+def _definitions(report) -> set:
+    from .verdicts import Verdict
+
+    return {(c.line, c.column) for c in report.claims if c.verdict == Verdict.DEFINITION}
+
+
+def check_chain(note, chains: list, index: int, definitions: set):
+    """Check one chain of a note: the note read with its derivation blocks, the chains that
+    define names, and the chain with the chains it continues; nothing else is checked."""
+    from .checker import NoteChecker, Options
+    from .notes import ContextSource, Note
+    from .verdicts import Verdict
+
+    first = index
+    while first > 0 and chains[first].continues:
+        first -= 1
+    keep = {id(c) for c in chains[first:index + 1]}
+    keep |= {id(c) for c in chains[:index] if (c.span.line, c.span.column) in definitions}
+    items = [item for item in note.items if isinstance(item, ContextSource) or id(item) in keep]
+    report = NoteChecker(Note(note.path, note.text, items), Options()).run()
+    chain = chains[index]  # the last item kept: its record, if any, is the last one
+    last = report.claims[-1] if report.claims else None
+    inside = last is not None and chain.span.line <= last.line <= chain.end_line
+    return last if inside and last.verdict != Verdict.DEFINITION else None
 
 
 def _source_lines(claim, path: Path) -> list[str]:

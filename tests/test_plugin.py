@@ -149,12 +149,14 @@ def test_one_item_per_claim_of_the_seed(pytester):
     pytester.makeini("[pytest]\ngradproof_notes = derivations/*.md\n")
     (pytester.path / "derivations").mkdir()
     shutil.copyfile(ROOT / "derivations" / "backprop_seed.md", pytester.path / "derivations" / "seed.md")
-    claims = [c for c in check_file(ROOT / "derivations" / "backprop_seed.md").claims
-              if c.verdict not in (Verdict.DEFINITION, Verdict.SKIPPED)]
+    records = check_file(ROOT / "derivations" / "backprop_seed.md").claims
+    claims = [c for c in records if c.verdict not in (Verdict.DEFINITION, Verdict.SKIPPED)]
+    definitions = [c for c in records if c.verdict == Verdict.DEFINITION]
     result = pytester.runpytest("-v")
-    result.assert_outcomes(passed=len(claims))
+    result.assert_outcomes(passed=len(claims), skipped=len(definitions))  # a definition is no claim
     names = [line.split("::", 1)[1].rsplit(" PASSED", 1)[0]
-             for line in result.stdout.lines if line.startswith("derivations/seed.md::")]
+             for line in result.stdout.lines
+             if line.startswith("derivations/seed.md::") and " PASSED" in line]
     assert names == [c.name for c in claims]
     assert len(names) == 11
 
@@ -165,3 +167,48 @@ def test_runs_under_xdist(pytester, notes):
     result = pytester.runpytest_subprocess("-n", "2")
     result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines(["*counterexample at *"])
+
+
+@pytest.fixture
+def identity_checks(monkeypatch):
+    """Counts the exact checks of steps done in this process (collection and runs)."""
+    import symbolic.checker as checker_module
+
+    calls = []
+    real = checker_module.check_identity
+
+    def counting(*args, **kwargs):
+        calls.append(args[2:4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checker_module, "check_identity", counting)
+    return calls
+
+
+def test_collection_reads_and_parses_but_checks_no_claim(pytester, notes, identity_checks):
+    notes("planted.md", RIGHT, SIGN_FLIP, MISSING_HALF)
+    items, _ = pytester.inline_genitems()
+    assert [item.name for item in items] == ["(right)", "(sign)", "(half)"]
+    assert identity_checks == []
+
+
+def test_selecting_one_claim_checks_only_that_claim(pytester, notes, identity_checks):
+    notes("planted.md", RIGHT, SIGN_FLIP, MISSING_HALF)
+    result = pytester.inline_run("-k", "right")
+    result.assertoutcome(passed=1, failed=0)
+    assert len(identity_checks) == 1  # one step of (right); (sign) and (half) never checked
+
+
+def test_stop_at_first_failure_checks_no_further(pytester, notes, identity_checks):
+    notes("planted.md", SIGN_FLIP, MISSING_HALF, RIGHT)
+    result = pytester.inline_run("-x")
+    result.assertoutcome(passed=0, failed=1)
+    assert len(set(map(str, (rhs for _lhs, rhs in identity_checks)))) == 1  # only (sign)'s step
+
+
+def test_a_claim_defined_name_is_known_to_a_claim_checked_alone(pytester, notes):
+    notes("defined.md", r"$$\delta_k = a_k - t_k$$" + "\n",
+          r"$$\frac{\partial L}{\partial w_{jk}} = h_j \delta_k \tag{d}$$" + "\n")
+    result = pytester.runpytest("-k", "d", "-rs")
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines(["SKIPPED * a definition: defines delta (K)"])
