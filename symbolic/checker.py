@@ -51,7 +51,7 @@ class CheckedChain:
 
 def error_record(path: str, err: GradproofError, fallback: Span | None = None, **extra) -> ClaimResult:
     span = err.span or fallback or Span(path, 1, 1)
-    return ClaimResult(path=path, line=span.line, column=span.column, verdict=Verdict.ERROR,
+    return ClaimResult(path=path, line=span.line, column=span.column, cell=span.cell, verdict=Verdict.ERROR,
                        message=one_line(err.message), hint=err.hint and one_line(err.hint),
                        error_kind=err.kind, **extra)
 
@@ -196,7 +196,7 @@ class NoteChecker:
         """The claim ran past the time limit: undecided, and the run goes on."""
         self.last_term = None
         span = chain.span
-        return ClaimResult(self.note.path, span.line, span.column, Verdict.UNDECIDED,
+        return ClaimResult(self.note.path, span.line, span.column, Verdict.UNDECIDED, cell=span.cell,
                            message=f"time limit reached ({self.options.timeout:g} s) before the "
                            "claim was decided", hint="raise the limit with --timeout", **base)
 
@@ -269,7 +269,7 @@ class NoteChecker:
         steps = [self._step(terms[k], terms[k + 1], values[k], values[k + 1], None, None, None)
                  for k in range(len(terms) - 1)]
         span = chain.span  # a continued chain is reported where its display is
-        record = ClaimResult(self.note.path, span.line, span.column, chain_verdict(steps),
+        record = ClaimResult(self.note.path, span.line, span.column, chain_verdict(steps), cell=span.cell,
                              steps=steps, **base)
         record.warnings = [w for s in steps for w in s.warnings]
         record.message = _summary(record)
@@ -288,7 +288,7 @@ class NoteChecker:
             self.context = self.context.with_definition(definition)
             self.contexts[-1] = self.context
             self.last_term = None
-            return ClaimResult(path, span.line, span.column, Verdict.DEFINITION,
+            return ClaimResult(path, span.line, span.column, Verdict.DEFINITION, cell=span.cell,
                                message=f"defines {definition.tensor}", **base)
         if not self.options.claims:
             return None
@@ -307,7 +307,8 @@ class NoteChecker:
             steps.append(self._step(terms[k], terms[k + 1], parsed[k], parsed[k + 1], condition,
                                     deadline, chain.condition, first=k == 0 and not continued))
         self.last_term = (terms[-1], parsed[-1])
-        record = ClaimResult(path, span.line, span.column, chain_verdict(steps), steps=steps, **base)
+        record = ClaimResult(path, span.line, span.column, chain_verdict(steps), steps=steps,
+                             cell=span.cell, **base)
         record.warnings = [w for s in steps for w in s.warnings]
         record.message = _summary(record)
         record.hint = next((s.hint for s in steps if s.hint), None)

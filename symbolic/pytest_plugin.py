@@ -51,7 +51,7 @@ def _notes(config: pytest.Config) -> frozenset:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    if file_path.suffix == ".md" and os.path.realpath(file_path) in _notes(parent.config):
+    if file_path.suffix in (".md", ".ipynb", ".tex") and os.path.realpath(file_path) in _notes(parent.config):
         return DerivationFile.from_parent(parent, path=file_path)
     return None
 

@@ -57,7 +57,7 @@ def _claim_lines(claim: ClaimResult, verbose: bool, colour: bool = False) -> lis
     if claim.expected is not None:
         expect = f"  [expected {claim.expected.value}: {'ok' if claim.passes else 'MISMATCH'}]"
     warned = " (warning)" if claim.warnings else ""
-    head = (f"{claim.path}:{claim.line}:{claim.column}{label} {mark} {claim.verdict.value}"
+    head = (f"{claim.where}{label} {mark} {claim.verdict.value}"
             f"{warned}{expect}")
     if claim.verdict == Verdict.DEFINITION:
         return [f"{head}  {claim.message}"] if verbose else []

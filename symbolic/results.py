@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .errors import ErrorKind
+from .errors import ErrorKind, location
 from .verdicts import Verdict, worst
 
 
@@ -74,6 +74,12 @@ class ClaimResult:
     diagnosis: list[str] = field(default_factory=list)
     correct: str | None = None  # the correct equation, LaTeX: derivative = correct right side
     error_kind: ErrorKind | None = None  # set from the exception class when built from an error
+    cell: int | None = None  # in a notebook: the cell, and line counts within it
+
+    @property
+    def where(self) -> str:
+        """``path:line:col``, or ``nb.ipynb:cell 4:line 2:col 7`` in a notebook."""
+        return location(self.path, self.line, self.column, self.cell)
 
     @property
     def kind(self) -> ErrorKind | None:
@@ -109,6 +115,7 @@ class ClaimResult:
             "warnings": list(self.warnings), "steps": [s.to_json() for s in self.steps],
             "condition": self.condition, "diagnosis": list(self.diagnosis),
             "correct": self.correct, "seconds": round(self.seconds, 4), "source": self.source,
+            **({"cell": self.cell} if self.cell is not None else {}),
         }
 
 

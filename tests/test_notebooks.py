@@ -73,8 +73,6 @@ def test_a_cell_location_prints_as_cell_line_col():
     assert error.one_line() == "nb.ipynb:cell 4:line 2:col 7: error: bad (hint: fix it)"
 
 
-@pytest.mark.xfail(strict=True, reason="the text report prints cells once checker.py and report.py "
-                   "pass Span.cell on (their owners' change)")
 def test_the_report_names_the_cell(tmp_path, capsys):
     path = notebook(tmp_path)
     main(["check", str(path)])
