@@ -1,6 +1,6 @@
 """Semantic mutation run over every true claim of the bundled notes.
 
-Run:  python tests/benchmarks/bench_mutation.py [--seed 0] [--seeds 120] [--limit N] [--jobs 2]
+Run:  python -m tests.benchmarks.bench_mutation [--seed 0] [--seeds 120] [--limit N] [--jobs 2]
                                                  [--timeout 20] [--out mutation.jsonl] [--all]
 Each true claim gets ``--seeds`` seeded mutants (duplicates dropped); each mutant is decided
 in float64 and checked by gradproof. Prints a classified summary and every FALSE_ACCEPT /
@@ -14,16 +14,14 @@ import argparse
 import json
 import multiprocessing
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the mutation package
 
-from mutation.claims import all_claims  # noqa: E402
-from mutation.mutator import mutants  # noqa: E402
-from mutation.runner import FALSE_ACCEPT, FALSE_REJECT, run_one, summary  # noqa: E402
+from tests.mutation.claims import all_claims
+from tests.mutation.mutator import mutants
+from tests.mutation.runner import FALSE_ACCEPT, FALSE_REJECT, run_one, summary
 
 TIMEOUT = 20.0
 

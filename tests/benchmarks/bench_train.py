@@ -1,6 +1,6 @@
 """Epoch time of the compiled trainer vs hand-written numpy backprop vs PyTorch CPU eager.
 
-    python tests/benchmarks/bench_train.py [--repeats 3] [--only digits|synthetic] [--json OUT]
+    python -m tests.benchmarks.bench_train [--repeats 3] [--only digits|synthetic] [--json OUT]
 
 Same network (x → tanh → softmax, cross-entropy), same data, same batches, same
 updates (SGD with momentum 0.9) and the same per-batch bookkeeping (loss sum and
@@ -25,13 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from numeric_networks import cross_entropy_gradients, seed_network  # noqa: E402
+from tests.benchmarks.numeric_networks import cross_entropy_gradients, seed_network
 
-from numeric.compile import compile_network  # noqa: E402
-from numeric.datasets import SyntheticSizes, load_dataset  # noqa: E402
-from numeric.trainer import Trainer, TrainingSettings  # noqa: E402
+from numeric.compile import compile_network
+from numeric.datasets import SyntheticSizes, load_dataset
+from numeric.trainer import Trainer, TrainingSettings
 
 
 @dataclass(frozen=True)

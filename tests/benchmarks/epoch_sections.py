@@ -1,6 +1,6 @@
 """Where a synthetic epoch's time goes, section by section, next to the 4096² GEMM peak.
 
-    python tests/benchmarks/epoch_sections.py [--dtype float64|float32] [--epochs 10]
+    python -m tests.benchmarks.epoch_sections [--dtype float64|float32] [--epochs 10]
 
 The hand-written numpy epoch of bench_train.py on its synthetic case (N = 60000,
 784 → 256 → 10, batch 256, momentum 0.9), with a timer between its sections.
@@ -16,16 +16,14 @@ import argparse
 import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_train import CASES, hand_written_epoch, make_trainer, reference_state  # noqa: E402
-from numeric_networks import cross_entropy_gradients, seed_network  # noqa: E402
+from tests.benchmarks.bench_train import CASES, hand_written_epoch, make_trainer, reference_state
+from tests.benchmarks.numeric_networks import cross_entropy_gradients, seed_network
 
-from numeric.compile import compile_network  # noqa: E402
+from numeric.compile import compile_network
 
 
 class Sections:

@@ -8,22 +8,16 @@ also uses the LaTeX front end (parse and resolve), never the exact engine or its
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# float_reference.py lives in tests/, which is on sys.path under pytest but not for scripts.
-_TESTS = str(Path(__file__).resolve().parents[1])
-if _TESTS not in sys.path:
-    sys.path.insert(0, _TESTS)
-
-from symbolic import api  # noqa: E402  (public API: check_text, Options, Verdict)
-from symbolic.checker import NoteChecker, Options  # noqa: E402  (contexts of a prefix)
-from symbolic.errors import GradproofError, Span  # noqa: E402
-from symbolic.latex.parse import parse_latex  # noqa: E402
-from symbolic.notes.reader import ChainSource, ContextSource, parse_note  # noqa: E402
-from symbolic.model.index_notation import Resolver, free_indices  # noqa: E402
-from symbolic.verdicts import Verdict  # noqa: E402
-from symbolic.engine.verify import parse_condition  # noqa: E402
+from symbolic import api  # (public API: check_text, Options, Verdict)
+from symbolic.checker import NoteChecker, Options  # (contexts of a prefix)
+from symbolic.errors import GradproofError, Span
+from symbolic.latex.parse import parse_latex
+from symbolic.notes.reader import ChainSource, ContextSource, parse_note
+from symbolic.model.index_notation import Resolver, free_indices
+from symbolic.verdicts import Verdict
+from symbolic.engine.verify import parse_condition
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTE_GLOBS = ("derivations/*.md", "docs/examples/*.md")

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import sympy
 
-from float_reference import FloatModel
+from tests.float_reference import FloatModel
 
 from . import GradproofError, NoteChecker, Options, Resolver, Span, free_indices, parse_condition, \
     parse_latex, parse_note

@@ -1,0 +1,1 @@
+"""gradproof's tests."""

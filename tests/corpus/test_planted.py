@@ -1,0 +1,124 @@
+"""The library of deliberately wrong or broken notes: each gives its exact verdict and message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from symbolic.checker import check_file
+from symbolic import Verdict
+
+PLANTED = Path(__file__).resolve().parents[1] / "planted"
+
+# file -> (label, verdict, text the message must start with, text the hint must contain)
+EXPECTED = {
+    "sign_flip": ("1", Verdict.REFUTED, "false at I=2, J=3, K=4, j=1, k=1;", None),
+    "dropped_tanh_derivative": ("3", Verdict.REFUTED, "false at I=2, J=3, K=4, j=1;", None),
+    "wrong_summation_index": ("3", Verdict.REFUTED, "false at I=2, J=3, K=4, j=1, k=1;", None),
+    "missing_half": ("h", Verdict.REFUTED, "false at I=2, J=3, K=4, k=1;", None),
+    "softmax_diagonal": ("d", Verdict.REFUTED, "false at I=2, J=3, K=4, k=1;", None),
+    "ce_without_sum_to_one": ("2", Verdict.REFUTED, "false at I=2, J=3, K=4, k=1;", None),
+    "log_base": ("10", Verdict.REFUTED, "false at I=2, J=3, K=4, k=1;", None),
+    "wrong_chain_step": ("c", Verdict.REFUTED,
+                         r"step 2 of 3 (\sum_k \frac{\partial L}{\partial a_k} \frac{\partial a_k}"
+                         r"{\partial b_j} = \sum_k (o_k - t_k) w_{jk}) is refuted: false at", None),
+    "swapped_indices": ("1", Verdict.ERROR, "h_{k}: no tensor h with indices of shape (K)",
+                        "h is declared as h (J)"),
+    "transposed_weight": ("3", Verdict.ERROR, "w_{kj}: no tensor w with indices of shape (K×J)",
+                          "are the indices of w_{kj} swapped?"),
+    "unknown_symbol": ("1", Verdict.ERROR, "unknown symbol q_{k}", "symbols of this context"),
+    "glued_index": ("g", Verdict.ERROR, "a needs its indices here: it is a (K)",
+                    "'ak' is not a symbol here; did you mean a_k?"),
+    "unbalanced_braces": ("1", Verdict.ERROR, "unbalanced '}': nothing to close",
+                          "remove it or add the matching '{'"),
+    "index_mismatch": ("m", Verdict.ERROR, "index mismatch: k, k' only on the left, j only on the right",
+                       "same free indices"),
+    "undeclared_index": ("1", Verdict.ERROR, "index letter q has no range in this context",
+                         "declare it under indices"),
+    # one wrong derivative per elementary function added with the function table
+    "gelu_derivative_phi_only": ("gelu", Verdict.REFUTED,
+                                 "false at J=2, j=1; z[1]=-7/4: left = -0.110926151083, right = 0.0400591568638", None),
+    "swish_derivative_sigmoid_only": ("swish", Verdict.REFUTED,
+                                      "false at J=2, j=1; z[1]=-7/4: left = -0.072678946045, right = 0.148047198032", None),
+    "softplus_derivative_sigmoid_prime": ("softplus", Verdict.REFUTED,
+                                          "false at J=2, j=1; z[1]=-7/4: left = 0.148047198032, right = 0.126129225187", None),
+    "softsign_derivative_as_tanh": ("softsign", Verdict.REFUTED,
+                                    "false at J=2, j=1; z[1]=-7/4: left = 0.132231404959, right = 0.595041322314", None),
+}
+
+
+def claim(name: str, label: str):
+    report = check_file(PLANTED / f"{name}.md")
+    found = [c for c in report.claims if c.label == label]
+    assert len(found) == 1, [(c.label, c.verdict, c.message) for c in report.claims]
+    return found[0]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_planted_error_is_caught_with_its_message(name):
+    label, verdict, message, hint = EXPECTED[name]
+    result = claim(name, label)
+    assert result.verdict == verdict, result.message
+    assert result.message.startswith(message), result.message
+    if hint is not None:
+        assert hint in (result.hint or ""), result.hint
+    assert not result.passes
+
+
+def test_library_covers_every_planted_note():
+    files = {p.stem for p in PLANTED.glob("*.md")}
+    assert files == set(EXPECTED) | {"relu_model"}
+    assert len(files) >= 12
+
+
+def test_refutations_carry_a_counterexample_with_both_values():
+    for name, (label, verdict, _m, _h) in EXPECTED.items():
+        if verdict != Verdict.REFUTED:
+            continue
+        result = claim(name, label)
+        failing = [s for s in result.steps if s.verdict == Verdict.REFUTED]
+        cex = failing[0].counterexample
+        assert cex is not None and cex.sizes and cex.leaves
+        assert float(cex.lhs) != pytest.approx(float(cex.rhs), rel=1e-6)
+
+
+def test_sign_flip_counterexample_values_are_negatives():
+    cex = claim("sign_flip", "1").steps[0].counterexample
+    assert float(cex.lhs) == pytest.approx(-float(cex.rhs))
+
+
+def test_natural_log_gradient_holds_where_base_ten_is_refuted():
+    assert claim("log_base", "e").verdict == Verdict.PROVED
+    assert claim("log_base", "10").verdict == Verdict.REFUTED
+
+
+def test_chain_names_first_failing_step_and_checks_the_rest():
+    result = claim("wrong_chain_step", "c")
+    assert [s.verdict for s in result.steps] == [Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
+
+
+def test_non_smooth_model_is_rejected_at_its_definition():
+    report = check_file(PLANTED / "relu_model.md")
+    first = report.claims[0]
+    assert first.verdict == Verdict.ERROR
+    assert first.message == "max is not differentiable everywhere"
+    assert (first.line, first.column) == (7, 8)
+    assert report.claims[1].message == "cannot be checked: the derivation block above has an error"
+
+
+def test_error_positions_point_into_the_file():
+    result = claim("unbalanced_braces", "1")
+    line = (PLANTED / "unbalanced_braces.md").read_text().splitlines()[result.line - 1]
+    assert line[result.column - 1] == "}"
+
+
+@pytest.mark.parametrize("name, correct", [
+    ("gelu_derivative_phi_only", r"+ \Phi\left(z_{j}\right)"),
+    ("swish_derivative_sigmoid_only", r"\left(1 - \sigma\left(z_{j}\right)\right) s_{j} + \sigma\left(z_{j}\right)"),
+    ("softplus_derivative_sigmoid_prime", r"= \sigma\left(z_{j}\right)"),
+    ("softsign_derivative_as_tanh", r"\frac{1}{\left(\left|z_{j}\right| + 1\right)^{2}}"),
+])
+def test_wrong_activation_derivative_gets_the_right_one(name, correct):
+    label = EXPECTED[name][0]
+    assert correct in (claim(name, label).correct or "")
