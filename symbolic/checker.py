@@ -20,7 +20,7 @@ from .model.context import Context, build_context, lhs_tensor
 from .model.index_notation import Grad, free_indices, split_symbol
 from .model.tensors import Definition
 from .notes import ChainSource, ContextSource, Note, Problem, Term, parse_note, read_note
-from .results import ClaimResult, FileReport, StepResult, chain_verdict
+from .results import ClaimResult, FileReport, StepResult, chain_summary, chain_verdict
 from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
 from .verdicts import Verdict
 
@@ -272,7 +272,7 @@ class NoteChecker:
         record = ClaimResult(self.note.path, span.line, span.column, chain_verdict(steps), cell=span.cell,
                              steps=steps, **base)
         record.warnings = [w for s in steps for w in s.warnings]
-        record.message = _summary(record)
+        record.message = chain_summary(record.steps)
         self.last_term = (terms[-1], values[-1])
         return record
 
@@ -310,7 +310,7 @@ class NoteChecker:
         record = ClaimResult(path, span.line, span.column, chain_verdict(steps), steps=steps,
                              cell=span.cell, **base)
         record.warnings = [w for s in steps for w in s.warnings]
-        record.message = _summary(record)
+        record.message = chain_summary(record.steps)
         record.hint = next((s.hint for s in steps if s.hint), None)
         if record.verdict == Verdict.REFUTED and self.options.diagnose:
             try:  # the verdict is known: the diagnosis only adds to it, within the same limit
@@ -401,36 +401,6 @@ def _fill(step: StepResult, outcome: Outcome) -> None:
         step.message = "false " + outcome.counterexample.describe()
     else:
         step.message = outcome.message
-
-
-def _summary(record: ClaimResult) -> str:
-    steps = record.steps
-    if len(steps) == 1:
-        return steps[0].message
-    failing = [k for k, s in enumerate(steps) if s.verdict in (Verdict.REFUTED, Verdict.ERROR)]
-    if failing:
-        k = failing[0]
-        s = steps[k]
-        text = f"step {k + 1} of {len(steps)} ({s.lhs} = {s.rhs}) is {s.verdict.value}: {s.message}"
-        return text
-    undecided = [k for k, s in enumerate(steps) if s.verdict == Verdict.UNDECIDED]
-    if undecided:
-        return f"step {undecided[0] + 1} is undecided: {steps[undecided[0]].message}"
-    unchecked = [k + 1 for k, s in enumerate(steps) if s.kind == "substitution"]
-    if unchecked:
-        held = [k + 1 for k, s in enumerate(steps) if s.verdict.holds]
-        return (f"{_steps(held)} hold; {_steps(unchecked)} substitute{'s' * (len(unchecked) == 1)} "
-                "numbers and {} not checked, so the chain does not hold as a whole".format(
-                    "is" if len(unchecked) == 1 else "are"))
-    return f"all {len(steps)} steps hold"
-
-
-def _steps(numbers: list[int]) -> str:
-    if not numbers:
-        return "no step"
-    if len(numbers) == 1:
-        return f"step {numbers[0]}"
-    return "steps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
 def check_file(path: str | Path, options: Options | None = None) -> FileReport:

@@ -130,6 +130,36 @@ def chain_verdict(steps: list[StepResult]) -> Verdict:
     return verdict
 
 
+def chain_summary(steps: list[StepResult]) -> str:
+    """One line for a chain: the first failing step, else what holds and what was not checked."""
+    if len(steps) == 1:
+        return steps[0].message
+    failing = [k for k, s in enumerate(steps) if s.verdict in (Verdict.REFUTED, Verdict.ERROR)]
+    if failing:
+        k = failing[0]
+        s = steps[k]
+        text = f"step {k + 1} of {len(steps)} ({s.lhs} = {s.rhs}) is {s.verdict.value}: {s.message}"
+        return text
+    undecided = [k for k, s in enumerate(steps) if s.verdict == Verdict.UNDECIDED]
+    if undecided:
+        return f"step {undecided[0] + 1} is undecided: {steps[undecided[0]].message}"
+    unchecked = [k + 1 for k, s in enumerate(steps) if s.kind == "substitution"]
+    if unchecked:
+        held = [k + 1 for k, s in enumerate(steps) if s.verdict.holds]
+        return (f"{_step_numbers(held)} hold; {_step_numbers(unchecked)} substitute{'s' * (len(unchecked) == 1)} "
+                "numbers and {} not checked, so the chain does not hold as a whole".format(
+                    "is" if len(unchecked) == 1 else "are"))
+    return f"all {len(steps)} steps hold"
+
+
+def _step_numbers(numbers: list[int]) -> str:
+    if not numbers:
+        return "no step"
+    if len(numbers) == 1:
+        return f"step {numbers[0]}"
+    return "steps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
 @dataclass
 class FileReport:
     path: str

@@ -12,7 +12,6 @@ meaning is :mod:`symbolic.resolve`'s job.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ import sympy
 
 from ..errors import LatexError, Span, one_line
 from ..settings import MAX_NESTING
+from . import grammar
 from .limits import check_numbers, check_text_size
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
 from .text import check_superscripts, closing, equals_outside_braces, next_operand, normalise, read_group
@@ -289,55 +289,6 @@ def _masked(letter: str, m: re.Match) -> str:
     return _bare(letter, m.string[m.end():])
 
 
-from .parse_cache import ParseCache
-
-_CACHE = ParseCache()
-
-
-@functools.lru_cache(maxsize=4096)
-def _antlr_parse(text: str):
-    cached = _CACHE.get(text)
-    if cached is not None:
-        return cached
-    result = _antlr_parse_uncached(text)
-    _CACHE.put(text, result)
-    return result
-
-
-def _antlr_parse_uncached(text: str):
-    """latex2sympy2's grammar, driven in ANTLR's fast SLL mode (LL only if SLL fails).
-
-    The default full-LL prediction of the Python ANTLR runtime spent 80% of a
-    check in ``adaptivePredict``; SLL accepts the same inputs here and is an
-    order of magnitude faster. Results are cached per text (they are immutable).
-    """
-    import latex2sympy2 as l2s  # heavy import, deferred until needed
-    from antlr4 import CommonTokenStream, InputStream
-    from antlr4.atn.PredictionMode import PredictionMode
-
-    l2s.VARIABLE_VALUES = {}
-    l2s.var = {}  # latex2sympy2 leaves a Symbol here after a differential; reset per parse
-    last_error = None
-    for mode in (PredictionMode.SLL, PredictionMode.LL):
-        listener = l2s.MathErrorListener(text)
-        lexer = l2s.PSLexer(InputStream(text))
-        lexer.removeErrorListeners()
-        lexer.addErrorListener(listener)
-        parser = l2s.PSParser(CommonTokenStream(lexer))
-        parser.removeErrorListeners()
-        parser.addErrorListener(listener)
-        parser._interp.predictionMode = mode
-        try:
-            math = parser.math()
-        except Exception as exc:  # the listener raises a bare Exception with a caret diagram
-            last_error = exc
-            continue
-        if math.relation_list():
-            return [l2s.convert_relation(r) for r in math.relation_list().relation_list_content().relation()]
-        return l2s.convert_relation(math.relation())
-    raise last_error
-
-
 def parse_normalised(text: str, span: Span, written: str | None, stand_ins: StandIns) -> RawExpr:
     """Parse already-normalised LaTeX, cutting derivatives out first.
 
@@ -352,7 +303,7 @@ def parse_normalised(text: str, span: Span, written: str | None, stand_ins: Stan
     masked = _mask_mentions(" ".join(stripped.split()), stand_ins)
     names = {k: v for k, v in stand_ins.meaning.items() if not v.startswith(INTERNAL)}
     try:
-        expr = _antlr_parse(masked)
+        expr = grammar.parse(masked)
     except RecursionError:
         raise LatexError(MAX_NESTING.exceeded(), span, "split the expression into named parts") from None
     except Exception as exc:  # latex2sympy2 raises bare Exception with a caret diagram

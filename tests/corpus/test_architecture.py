@@ -180,3 +180,10 @@ def test_the_exact_engine_has_symengine():
     done = subprocess.run([sys.executable, "-c", "import symengine"], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, "symengine is missing: pip install -e . should have installed it"
+
+
+def test_only_the_grammar_module_imports_the_latex_parser():
+    importers = {name for name, path in modules().items()
+                 for target, _names in imports(name, path)
+                 if target.split(".")[0] in ("latex2sympy2", "antlr4")}
+    assert importers == {"symbolic.latex.grammar"}

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from symbolic import Options, check_text
+from symbolic.latex import grammar
 from symbolic.cli import main
 from symbolic.errors import TimeLimitReached, check_time, time_limit
 
@@ -111,25 +112,23 @@ def test_reasonable_powers_and_nesting_still_verify():
 
 
 def test_the_time_limit_interrupts_python_code_anywhere(monkeypatch):
-    import symbolic.latex.parse as parse
-
-    real = parse._antlr_parse_uncached
+    real = grammar.parse_uncached
 
     def hang(text):  # a parse that never ends, like ANTLR on mangled input
         while "12345" in text:
             sum(range(1000))
         return real(text)
 
-    parse._antlr_parse.cache_clear()
-    monkeypatch.setattr(parse, "_antlr_parse_uncached", hang)
-    monkeypatch.setattr(parse._CACHE, "get", lambda text: None)
+    grammar.parse.cache_clear()
+    monkeypatch.setattr(grammar, "parse_uncached", hang)
+    monkeypatch.setattr(grammar._CACHE, "get", lambda text: None)
     started = time.perf_counter()
     text = SIGMOID + "\n$$\\nabla b = p - y + 12345$$\n\n$$1 + 1 = 2$$\n"
     first, second = check_text(text, "t.md", Options(timeout=1)).claims
     assert time.perf_counter() - started < 1 + 2
     assert first.verdict.value == "undecided" and "time limit" in first.message
     assert second.verdict.value == "verified"  # the run goes on with the next claim
-    parse._antlr_parse.cache_clear()
+    grammar.parse.cache_clear()
 
 
 def test_time_limits_nest_and_the_cooperative_check_raises():

@@ -8,7 +8,9 @@ import sympy
 from symbolic.latex import parse as latex
 from symbolic import Options, Verdict, check_text
 from symbolic.errors import LatexError, Span
-from symbolic.latex.parse import _antlr_parse_uncached, parse_latex
+from symbolic.latex import grammar
+from symbolic.latex.grammar import parse_uncached
+from symbolic.latex.parse import parse_latex
 from symbolic.latex.text import normalise
 from symbolic.latex.parse_cache import ParseCache
 
@@ -64,7 +66,7 @@ PARSED = [
 def test_parse_cache_reads_back_exactly_what_the_parser_returned(text, tmp_path, monkeypatch):
     monkeypatch.delenv("GRADPROOF_CACHE", raising=False)
     monkeypatch.setenv("GRADPROOF_CACHE_DIR", str(tmp_path))
-    parsed = _antlr_parse_uncached(text)
+    parsed = parse_uncached(text)
     writer = ParseCache()
     writer.put(text, parsed)
     writer.save()
@@ -81,11 +83,11 @@ def test_a_warm_cache_gives_the_cold_results(tmp_path, monkeypatch):
         "$$\\nabla b_k = o_k - t_k \\tag{g}$$\n"
     runs = []
     for _ in range(2):
-        latex._antlr_parse.cache_clear()
-        monkeypatch.setattr(latex, "_CACHE", ParseCache())
+        grammar.parse.cache_clear()
+        monkeypatch.setattr(grammar, "_CACHE", ParseCache())
         runs.append([(c.label, c.verdict, c.message) for c in check_text(note, "t.md").claims])
-        latex._CACHE.save()
-    latex._antlr_parse.cache_clear()
+        grammar._CACHE.save()
+    grammar.parse.cache_clear()
     assert (tmp_path / f"parse-v{ParseCache.VERSION}.json").exists()
     assert runs[0] == runs[1]
 
