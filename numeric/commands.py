@@ -132,7 +132,8 @@ def _add_data_arguments(parser: argparse.ArgumentParser, defaults, data: str) ->
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of data split, initial weights, order")
     parser.add_argument("--dtype", default=defaults.dtype, metavar="|".join(DTYPES),
                         help="floating type of the compiled code (default %(default)s)")
-    parser.add_argument("--context", type=int, default=None, metavar="N", help="use the N-th derivation block")
+    parser.add_argument("--block", type=int, default=None, metavar="N",
+                        help="use the N-th derivation block of FILE (1-based)")
     synthetic = SyntheticSizes()
     parser.add_argument("--samples", type=int, default=synthetic.samples, help="synthetic data: samples N")
     parser.add_argument("--features", type=int, default=synthetic.features, help="synthetic data: features I")
@@ -178,7 +179,7 @@ def run_train(args: argparse.Namespace) -> int:
     settings = TrainingSettings(epochs=args.epochs, lr=args.lr, batch=args.batch, momentum=args.momentum,
                                 hidden=args.hidden, seed=args.seed, dtype=args.dtype)
     dataset = _dataset(args)
-    model = _pick(load_models(args.file), args.context)[0]
+    model = _pick(load_models(args.file), args.block)[0]
     formulas = choose_formulas(model, args.use_claims)
     sizes = model_sizes(model.network, dataset, args.hidden)
     compiled = compile_network(model.network, formulas, size_hints={**sizes, "batch": args.batch})
@@ -268,7 +269,7 @@ def run_gradcheck(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must not be negative, not {args.seed}")
     dataset = _dataset(args).astype(np.float64)
     results: list[FormulaCheck] = []
-    for model in _pick(load_models(args.file), args.context):
+    for model in _pick(load_models(args.file), args.block):
         results += _check_model(model, dataset, args, out)
     failed = sum(not r.check.passed for r in results)
     disagreements = [r for r in results if r.disagrees]

@@ -75,7 +75,7 @@ def build_parser(full_numeric: bool = False) -> argparse.ArgumentParser:
     derive.add_argument("--wrt", required=True, help="the variable, e.g. 'w_{jk}'")
     derive.add_argument("--of", default=None, help="the quantity (default: the loss)")
     derive.add_argument("--format", choices=("text", "json", "latex"), default="text")
-    derive.add_argument("--context-index", type=int, default=1, metavar="N",
+    derive.add_argument("--block", type=_positive_int, default=1, metavar="N",
                         help="which derivation block of FILE (1-based, default 1)")
 
     export = sub.add_parser("export", help="write annotated notes (.tex, .pdf, .md, .json)",
@@ -264,7 +264,7 @@ def run_derive(args) -> int:
     from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
 
     with time_limit(DEFAULT_TIMEOUT + TIME_LIMIT_GRACE):
-        derived = derive(args.file, args.wrt, args.of, block=args.context_index)
+        derived = derive(args.file, args.wrt, args.of, block=args.block)
     if args.format == "json":
         print(json.dumps({"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
                           "text": derived.text, "claim": derived.claim_latex,

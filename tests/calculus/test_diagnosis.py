@@ -172,7 +172,7 @@ def test_derive_command_prints_latex_and_text(capsys):
 
 
 def test_derive_of_an_intermediate(capsys):
-    assert main(["derive", str(SEED), "--context-index", "2", "--of", "o_j", "--wrt", "a_i",
+    assert main(["derive", str(SEED), "--block", "2", "--of", "o_j", "--wrt", "a_i",
                  "--format", "latex"]) == 0
     assert capsys.readouterr().out.strip() == (
         r"\frac{\partial o_{j}}{\partial a_{i}} = \left(1_{ij} - o_{i}\right) o_{j}")

@@ -77,7 +77,7 @@ def test_train_without_claims_that_hold_uses_derived_formulas(capsys):
     (["train", CROSS_ENTROPY, "--seed", "-1"], "--seed must not be negative"),
     (["gradcheck", CROSS_ENTROPY, "--seed", "-1"], "--seed must not be negative"),
     (["train", CROSS_ENTROPY, "--batch", "0"], "--batch and --lr must be positive"),
-    (["train", CROSS_ENTROPY, "--context", "4"], "derivation block 4 is not a trainable model"),
+    (["train", CROSS_ENTROPY, "--block", "4"], "derivation block 4 is not a trainable model"),
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, message):
     assert main(argv) == 2
