@@ -87,8 +87,9 @@ def load_models(path: str, *, derive: bool = True) -> list[Model]:
                 continue
             tensor, indices = entry(network, head.args[1])
             if tensor in network.parameters:
-                model.formulas.append(GradientFormula(tensor, indices, formula, "claim", result.label,
-                                                      result.verdict.value))
+                model.formulas.append(GradientFormula(
+                    tensor, indices, formula, "claim", result.label, result.verdict.value,
+                    result.expected.value if result.expected else None))
         if derive:
             for derived in derive_parameters(context):
                 tensor, indices = entry(network, derived.wrt)
@@ -243,6 +244,14 @@ class FormulaCheck:
     check: TensorCheck
 
     @property
+    def as_expected(self) -> bool:
+        """Whether the numeric outcome is what the author recorded: a claim expected to be
+        refuted fails finite differences; anything else passes them."""
+        if self.formula.expected == "refuted":
+            return not self.check.passed
+        return self.check.passed
+
+    @property
     def disagrees(self) -> bool:
         symbolic = self.formula.verdict
         if symbolic in ("proved", "verified"):
@@ -253,7 +262,8 @@ class FormulaCheck:
 def run_gradcheck(args: argparse.Namespace) -> int:
     """Compare every gradient formula of the file with central finite differences.
 
-    Returns 0 when all pass and agree with their symbolic verdicts, 1 otherwise.
+    Returns 0 when every formula passes (or fails, for a claim expected to be refuted) and
+    agrees with its symbolic verdict, 1 otherwise.
 
     Raises:
         GradproofError: unreadable file, unknown data set or mode, sizes that do not fit.
@@ -272,8 +282,10 @@ def run_gradcheck(args: argparse.Namespace) -> int:
     for model in _pick(load_models(args.file), args.block):
         results += _check_model(model, dataset, args, out)
     failed = sum(not r.check.passed for r in results)
+    unexpected = sum(not r.as_expected for r in results)
     disagreements = [r for r in results if r.disagrees]
-    out.write(f"summary: {len(results) - failed} formula(s) pass, {failed} fail finite differences")
+    out.write(f"summary: {len(results) - failed} formula(s) pass, {failed} fail finite differences "
+              f"({'all as expected' if not unexpected else f'{unexpected} not as expected'})")
     if disagreements:
         out.write(f"; {len(disagreements)} DISAGREE with their symbolic verdict\n")
         for r in disagreements:
@@ -281,7 +293,7 @@ def run_gradcheck(args: argparse.Namespace) -> int:
                       f"{'pass' if r.check.passed else 'fail'}\n")
     else:
         out.write("; numeric and symbolic verdicts agree\n")
-    return 1 if failed or disagreements else 0
+    return 1 if unexpected or disagreements else 0
 
 
 def _check_model(model: Model, dataset, args, out) -> list[FormulaCheck]:
@@ -338,6 +350,8 @@ def _check_line(network: Network, formula: GradientFormula, check: TensorCheck) 
     if formula.verdict:
         agree = FormulaCheck(formula, check)
         line += f"; symbolic: {formula.verdict}" + (" — DISAGREES" if agree.disagrees else "")
+        if formula.expected:
+            line += f" [expected {formula.expected}: {'ok' if agree.as_expected else 'MISMATCH'}]"
     return line
 
 

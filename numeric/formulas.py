@@ -22,6 +22,7 @@ class GradientFormula:
     origin: Origin
     label: str | None = None
     verdict: str | None = None  # the symbolic verdict of a claim, when known
+    expected: str | None = None  # the verdict the author recorded for the claim (expect:)
 
     @property
     def origin_text(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -14,14 +15,24 @@ SEED = str(ROOT / "derivations" / "backprop_seed.md")
 CROSS_ENTROPY = str(ROOT / "derivations" / "backprop_cross_entropy.md")
 
 
-def test_gradcheck_fails_the_seed_claims_against_squared_error(capsys):
-    assert main(["gradcheck", SEED]) == 1
+def test_gradcheck_fails_the_seed_claims_against_squared_error_as_their_notes_expect(capsys):
+    assert main(["gradcheck", SEED]) == 0  # (1)-(4) carry expect: refuted, as check honours
     out = capsys.readouterr().out
     for label in "1234":
         line = next(line for line in out.splitlines() if f"claim ({label})" in line)
         assert line.lstrip().startswith("FAIL") and "worst entry" in line and "symbolic: refuted" in line
+        assert line.endswith("[expected refuted: ok]")
     assert out.count("  pass  ") == 4  # the derived formulas
-    assert "numeric and symbolic verdicts agree" in out
+    assert "fail finite differences (all as expected); numeric and symbolic verdicts agree" in out
+
+
+def test_gradcheck_fails_wrong_claims_that_no_expectation_covers(tmp_path, capsys):
+    text = Path(SEED).read_text(encoding="utf-8").replace("% expect: refuted", "")
+    text = re.sub(r"expect: \{[^}]*\}\n", "", text)
+    note = tmp_path / "seed.md"
+    note.write_text(text, encoding="utf-8")
+    assert main(["gradcheck", str(note)]) == 1
+    assert "not as expected" in capsys.readouterr().out
 
 
 def test_gradcheck_passes_the_same_claims_under_cross_entropy(capsys):
@@ -32,7 +43,7 @@ def test_gradcheck_passes_the_same_claims_under_cross_entropy(capsys):
 
 
 def test_gradcheck_directional_mode_on_the_digits_network(capsys):
-    assert main(["gradcheck", SEED, "--mode", "directional", "--hidden", "64"]) == 1
+    assert main(["gradcheck", SEED, "--mode", "directional", "--hidden", "64"]) == 0  # failures expected
     out = capsys.readouterr().out
     assert "4810 parameters, directional check" in out
     assert "(every entry differenced)" in out
