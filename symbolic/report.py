@@ -17,6 +17,9 @@ FORMATS: tuple[Format, ...] = ("text", "json", "github")
 MARKS = {verdict: row.mark for verdict, row in PRESENTATION.items()}
 
 
+# Version of the --format json layout (docs/report.schema.json); raised when a field changes meaning.
+JSON_SCHEMA_VERSION = 1
+
 def counted(claim: ClaimResult) -> bool:
     """Whether a claim counts (summary, exit code, pytest item).
 
@@ -120,7 +123,8 @@ def summary_line(reports: list[FileReport], sep: str = "; ", where: str = "") ->
 
 
 def render_json(reports: list[FileReport]) -> str:
-    data = {"files": [r.to_json() for r in reports], "summary": summary(reports)}
+    data = {"schema": JSON_SCHEMA_VERSION, "files": [r.to_json() for r in reports],
+            "summary": summary(reports)}
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 

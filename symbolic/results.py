@@ -18,6 +18,8 @@ class Counterexample:
     leaves: dict[str, str]           # leaf entry as written -> exact value
     lhs: str
     rhs: str
+    # the same values for tools: {"tensor": "W", "ranges": ["J", "I"], "index": [1, 2], "value": "-7/4"}
+    values: list[dict[str, Any]] = field(default_factory=list)
 
     def describe(self, shown: int = 8) -> str:
         sizes = ", ".join(f"{k}={v}" for k, v in self.sizes.items())

@@ -252,13 +252,14 @@ def compare(concrete: Concrete, left, right, subs: dict, env: dict) -> tuple[Cou
                 continue
             evaluated += 1
             if differ(a, b):
+                shown = [(s, v) for s, v in sorted(leaves.items(), key=lambda kv: _leaf_order(concrete, kv[0]))
+                         if s in concrete.leaves]
                 return Counterexample(
                     sizes=dict(concrete.sizes),
                     indices={str(k): int(v) + 1 for k, v in env.items()},
-                    leaves={_leaf_name(concrete, s): str(v) for s, v in
-                            sorted(leaves.items(), key=lambda kv: _leaf_order(concrete, kv[0]))
-                            if s in concrete.leaves},
-                    lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS)), evaluated
+                    leaves={_leaf_name(concrete, s): str(v) for s, v in shown},
+                    lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS),
+                    values=[_leaf_value(concrete, s, v) for s, v in shown]), evaluated
     return None, evaluated
 
 
@@ -271,6 +272,13 @@ def _leaf_order(concrete: Concrete, symbol):
     rank = {network.input: 0, network.target: 1}.get(tensor, 2)
     order = network.leaves.index(tensor) if tensor in network.leaves else 99
     return (rank, order, idx)
+
+
+def _leaf_value(concrete: Concrete, symbol, value) -> dict:
+    """One leaf of a counterexample, keyed by structure rather than by a display string."""
+    tensor, idx = concrete.leaves[symbol]
+    return {"tensor": tensor.name, "ranges": list(tensor.ranges), "index": [i + 1 for i in idx],
+            "value": str(value)}
 
 
 def _leaf_name(concrete: Concrete, symbol) -> str:
