@@ -129,7 +129,13 @@ def render_json(reports: list[FileReport]) -> str:
 
 
 def _escape(text: str) -> str:
+    """A workflow command's message: %, CR and LF escaped as GitHub reads them."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property (file=, title=): also ':' and ',', which end it."""
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render_github(reports: list[FileReport]) -> str:
@@ -143,10 +149,10 @@ def render_github(reports: list[FileReport]) -> str:
                 text = f"{name} {c.verdict.value}: {c.message}"
                 if c.correct:
                     text += f" — correct: {c.correct}"
-                out.append(f"::{level} file={c.path},line={c.line},col={c.column},"
+                out.append(f"::{level} file={_escape_property(c.path)},line={c.line},col={c.column},"
                            f"title=gradproof {c.verdict.value}::{_escape(text)}")
             for w in c.warnings:
-                out.append(f"::warning file={c.path},line={c.line},col={c.column},"
+                out.append(f"::warning file={_escape_property(c.path)},line={c.line},col={c.column},"
                            f"title=gradproof warning::{_escape(w)}")
     counts = summary(reports)
     out.append(f"gradproof: {counts['claims']} claims, {counts['failing']} failing")

@@ -325,3 +325,12 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path):
     env["NO_COLOR"] = "1"
     code, out = on_terminal(env)
     assert code == 1 and "\x1b[" not in out
+
+
+def test_github_annotation_properties_are_escaped(tmp_path, capsys):
+    folder = tmp_path / "a,b: c"
+    folder.mkdir()
+    path = write(folder, "n.md", CONTEXT + "\n$$\\nabla w_{jk} = h_j (t_k - o_k)$$\n")
+    assert main(["check", "--format", "github", "--no-diagnosis", str(path)]) == 1
+    line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("::error"))
+    assert "file=" + str(path).replace(":", "%3A").replace(",", "%2C") + ",line=" in line
