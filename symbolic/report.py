@@ -74,7 +74,7 @@ def _claim_lines(claim: ClaimResult, verbose: bool, colour: bool = False) -> lis
             lines.append(f"    {smark} step {k}: {step.lhs} = {step.rhs}")
             if step.message and (verbose or not step.verdict.holds or step.warnings
                                  or step.kind != "identity"):
-                lines.append(f"        {step.message}")
+                lines.append(f"        {_step_message(step, verbose)}")
         elif step.message:
             lines.append(f"    {step.message}")
     for note in claim.diagnosis:
@@ -86,6 +86,14 @@ def _claim_lines(claim: ClaimResult, verbose: bool, colour: bool = False) -> lis
             lines.append(f"    warning: {w}")
     lines.append(f"    ({claim.seconds:.2f} s)")
     return lines
+
+
+def _step_message(step, verbose: bool) -> str:
+    """The step's message; with ``verbose``, a counterexample shows every leaf value."""
+    cx = step.counterexample
+    if verbose and cx is not None and step.message.startswith("false "):
+        return "false " + cx.describe(shown=len(cx.leaves))
+    return step.message
 
 
 def render_text(reports: list[FileReport], verbose: bool = False, colour: bool = False) -> str:

@@ -334,3 +334,12 @@ def test_github_annotation_properties_are_escaped(tmp_path, capsys):
     assert main(["check", "--format", "github", "--no-diagnosis", str(path)]) == 1
     line = next(l for l in capsys.readouterr().out.splitlines() if l.startswith("::error"))
     assert "file=" + str(path).replace(":", "%3A").replace(",", "%2C") + ",line=" in line
+
+
+def test_verbose_shows_the_whole_counterexample(capsys):
+    seed = str(ROOT / "derivations" / "backprop_seed.md")
+    main(["check", "--no-diagnosis", seed])
+    short = next(l for l in capsys.readouterr().out.splitlines() if l.strip().startswith("false at"))
+    main(["check", "--no-diagnosis", "-v", seed])
+    whole = next(l for l in capsys.readouterr().out.splitlines() if l.strip().startswith("false at"))
+    assert "…" in short and "…" not in whole and len(whole) > len(short)
