@@ -20,12 +20,12 @@ from .model.context import Context, build_context, lhs_tensor
 from .model.index_notation import Grad, free_indices, split_symbol
 from .model.tensors import Definition
 from .notes import ChainSource, ContextSource, Note, Problem, Term, parse_note, read_note
-from .results import ClaimResult, FileReport, StepResult, chain_summary, chain_verdict
+from .results import (NO_BLOCK_MESSAGE, ClaimResult, FileReport, StepResult, chain_summary,
+                      chain_verdict)
 from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
 from .verdicts import Verdict
 
 
-NO_BLOCK_MESSAGE = "no derivation block found"  # a file with nothing to check
 
 @dataclass
 class Options:

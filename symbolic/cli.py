@@ -192,9 +192,28 @@ def _check_files(files: list[Path], options, jobs: int):
         print(file=sys.stderr)
 
 
+def _options(args):
+    """The checker's options (this imports the checker: only when a file must be checked)."""
+    from .checker import Options
+    from .settings import DEFAULT_TIMEOUT
+
+    options = Options(timeout=args.timeout or DEFAULT_TIMEOUT, inline=args.inline,
+                      diagnose=not args.no_diagnosis)
+    if args.context:
+        options.context = context_block(args.context)
+    return options
+
+
+def _lasting(report) -> bool:
+    """Whether a report may be reused: not one that a time limit or a bug cut short."""
+    from .verdicts import Verdict
+
+    return not any(c.verdict == Verdict.UNDECIDED or c.kind == "internal" for c in report.claims)
+
+
 def _nothing_to_check(report) -> bool:
     """A file found in a folder with no derivation block and no math: not a note."""
-    from .checker import NO_BLOCK_MESSAGE
+    from .results import NO_BLOCK_MESSAGE
 
     return len(report.claims) == 1 and report.claims[0].message == NO_BLOCK_MESSAGE
 
@@ -233,18 +252,23 @@ def context_block(path: str):
 
 
 def _check(args) -> int:
-    from .checker import Options
+    from . import verdict_cache
     from .report import exit_code, render
-    from .settings import DEFAULT_TIMEOUT
 
-    options = Options(timeout=args.timeout or DEFAULT_TIMEOUT, inline=args.inline,
-                      diagnose=not args.no_diagnosis)
-    if args.context:
-        options.context = context_block(args.context)
     walk = collect(args.paths, args.exclude)
+    settings = {"timeout": args.timeout, "inline": args.inline, "diagnose": not args.no_diagnosis}
+    context = Path(args.context) if args.context else None
+    keys = [verdict_cache.key(path, settings, context) for path in walk.files]
+    cached = [verdict_cache.load(key) for key in keys]
+    missing = [path for path, report in zip(walk.files, cached) if report is None]
+    fresh = dict(zip(missing, _check_files(missing, _options(args), args.jobs))) if missing else {}
     reports = []
-    for report in _check_files(walk.files, options, args.jobs):
-        if Path(report.path) not in walk.named and _nothing_to_check(report):
+    for path, key, report in zip(walk.files, keys, cached):
+        if report is None:
+            report = fresh[path]
+            if _lasting(report):
+                verdict_cache.store(key, report)
+        if path not in walk.named and _nothing_to_check(report):
             if args.verbose:
                 print(f"skipped {report.path}: no derivation block and no display math", file=sys.stderr)
             continue

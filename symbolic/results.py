@@ -9,6 +9,8 @@ from .errors import ErrorKind, location
 from .verdicts import Verdict, worst
 
 
+NO_BLOCK_MESSAGE = "no derivation block found"  # the record of a file with nothing to check
+
 @dataclass
 class Counterexample:
     """Concrete values at which the two sides of a step differ."""
