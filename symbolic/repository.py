@@ -4,7 +4,8 @@ Files named on the command line are always checked. Below a folder named, notes 
 ``*.md``, ``*.ipynb`` and ``*.tex`` files, except in hidden folders (``.git``), virtual
 environments (a folder holding ``pyvenv.cfg``, or ``site-packages``), ``node_modules``,
 Jupyter's checkpoint copies, what the repository's ``.gitignore`` files ignore, and what
-``--exclude`` globs name.
+``--exclude`` globs or the project's ``[tool.gradproof] exclude`` list (pyproject.toml at
+the repository root) name.
 """
 
 from __future__ import annotations
@@ -55,6 +56,20 @@ def _repository_root(folder: Path) -> Path:
     return start
 
 
+def project_excludes(root: Path) -> list[str]:
+    """The ``exclude`` globs of ``[tool.gradproof]`` in the project's pyproject.toml."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: no TOML reader in the standard library
+        return []
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found = data.get("tool", {}).get("gradproof", {}).get("exclude", [])
+    return [str(item) for item in found] if isinstance(found, list) else []
+
+
 def _matches(rules, path: Path, is_dir: bool) -> bool:
     for base, spec in rules:
         relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
@@ -81,15 +96,16 @@ def collect(paths: list[str], excludes: list[str] | None = None) -> Walk:
             walk.named.add(path)
             continue
         root = _repository_root(path)
+        excludes_here = excludes + project_excludes(root)
         for folder, dirs, files in os.walk(path.resolve()):
             here = Path(folder)
             rules = _ignored_by_git(here, root, specs)
             dirs[:] = sorted(d for d in dirs if not (
                 d.startswith(".") or d in NEVER_ENTERED or (here / d / "pyvenv.cfg").exists()
-                or _matches(rules, here / d, True) or _excluded(here / d, excludes)))
+                or _matches(rules, here / d, True) or _excluded(here / d, excludes_here)))
             for name in sorted(files):
                 file = here / name
                 if file.suffix in NOTE_SUFFIXES and not _matches(rules, file, False) \
-                        and not _excluded(file, excludes):
+                        and not _excluded(file, excludes_here):
                     walk.files.append(path / file.relative_to(path.resolve()))  # as the user wrote it
     return walk

@@ -71,3 +71,16 @@ def test_version():
     done = subprocess.run([sys.executable, "-m", "symbolic.cli", "--version"], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip().startswith("gradproof ")
+
+
+def test_the_project_can_exclude_folders_in_pyproject(repository):
+    (repository / "pyproject.toml").write_text('[tool.gradproof]\nexclude = ["notes/old.md"]\n',
+                                               encoding="utf-8")
+    found = {p.relative_to(repository).as_posix() for p in collect([str(repository)]).files}
+    assert found == {"README.md", "notes/a.md", "notes/b.md"}
+
+
+def test_this_repository_checks_clean_from_its_root(monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    assert main(["check", "."]) == 0
+    assert "all as expected" in capsys.readouterr().out
