@@ -2,8 +2,9 @@
 
 Run:  python tests/benchmarks/bench_check.py [--runs 5]
 Prints a Markdown table (medians over runs, wall time of whole processes,
-Python start-up included). "cold" runs with the parse cache disabled
-(GRADPROOF_CACHE=off), as on a fresh machine; "warm" with a filled cache.
+Python start-up included). "cold" runs with the caches disabled
+(GRADPROOF_CACHE=off), as on a fresh machine; "warm parse cache" with filled parses but
+every claim checked; "verdicts cached" answers an unchanged note from the verdict cache.
 """
 
 from __future__ import annotations
@@ -39,12 +40,16 @@ def main() -> None:
     runs = parser.parse_args().runs
     cache_dir = tempfile.mkdtemp(prefix="gradproof-bench-")
     cold = dict(os.environ, GRADPROOF_CACHE="off")
-    warm = dict(os.environ, GRADPROOF_CACHE_DIR=cache_dir)
-    wall(["check", *SEEDS], warm)  # fill the cache once
+    warm = dict(os.environ, GRADPROOF_CACHE_DIR=cache_dir, GRADPROOF_VERDICT_CACHE="off")
+    kept = dict(os.environ, GRADPROOF_CACHE_DIR=cache_dir)  # verdicts kept from the run before
+    kept.pop("GRADPROOF_VERDICT_CACHE", None)
+    wall(["check", *SEEDS], warm)  # fill the parse cache once
+    wall(["check", *SEEDS], kept)  # and the verdict cache
     rows = []
     cases = [
         ("check both seed files (cold)", ["check", *SEEDS], cold),
-        ("check both seed files (warm)", ["check", *SEEDS], warm),
+        ("check both seed files (warm parse cache)", ["check", *SEEDS], warm),
+        ("check both seed files (verdicts cached)", ["check", *SEEDS], kept),
         ("check both seed files, no diagnosis (cold)", ["check", "--no-diagnosis", *SEEDS], cold),
         ("derive ∂L/∂w_{jk}, seed file (cold)", ["derive", SEEDS[0], "--wrt", "w_{jk}"], cold),
         ("derive ∂L/∂w_{ij}, seed file (cold)", ["derive", SEEDS[0], "--wrt", "w_{ij}"], cold),
