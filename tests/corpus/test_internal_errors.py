@@ -8,27 +8,11 @@ import pytest
 from symbolic import Options, check_text
 from symbolic.checker import internal_error
 from symbolic.errors import Span
+from tests.models import LOGISTIC_REGRESSION, TANH_SOFTMAX_NETWORK
 
-SIGMOID = r"""```derivation
-indices: {i: I}
-define: |
-  a = \sum_i w_i x_i + b
-  p = \sigma(a)
-  L = -(y \log p + (1 - y) \log(1 - p))
-```
-"""
+SIGMOID = LOGISTIC_REGRESSION
 
-SOFTMAX = r"""```derivation
-indices: {i: I, j: J, k: K}
-define: |
-  z_j = \sum_i w_{ij} x_i + b_j
-  h_j = \tanh(z_j)
-  a_k = \sum_j w_{jk} h_j + b_k
-  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
-  L = -\sum_k t_k \log o_k
-assume: [one-hot t]
-```
-"""
+SOFTMAX = TANH_SOFTMAX_NETWORK
 
 REPRODUCERS = {
     # a name that looked like a stand-in letter's placeholder (KeyError)

@@ -12,23 +12,14 @@ from tests.mutation.claims import all_claims, make_claim
 from tests.mutation.evaluator import Truth, evaluate
 from tests.mutation.mutator import FOLDED, OPERATORS, factor_suffix, fold_number, mutants, sites
 from tests.mutation.runner import FALSE_ACCEPT, FALSE_REJECT, run_one
+from tests.models import LOGISTIC_REGRESSION, TANH_SOFTMAX_NETWORK
 
 SHARDS = 2  # one per xdist worker
 PER_OPERATOR = 9  # sampled mutants per operator: ~135 in all
 MIN_DECIDED = 100  # the sample must not pass by discarding everything
 MIN_TRUE = 10  # nor by holding no true mutant (FALSE_REJECT would be vacuous)
 
-CROSS_ENTROPY = r"""```derivation
-indices: {i: I, j: J, k: K}
-define: |
-  z_j = \sum_i w_{ij} x_i + b_j
-  h_j = \tanh(z_j)
-  a_k = \sum_j w_{jk} h_j + b_k
-  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
-  L = -\sum_k t_k \log o_k
-assume: [one-hot t]
-```
-"""
+CROSS_ENTROPY = TANH_SOFTMAX_NETWORK
 SQUARED_ERROR = CROSS_ENTROPY.replace(r"-\sum_k t_k \log o_k", r"\frac{1}{2} \sum_k (t_k - o_k)^2") \
     .replace("assume: [one-hot t]\n", "")
 JACOBIAN = r"""```derivation
@@ -37,14 +28,7 @@ define: |
   o_j = \frac{e^{a_j}}{\sum_k e^{a_k}}
 ```
 """
-LOGISTIC = r"""```derivation
-indices: {i: I}
-define: |
-  a = \sum_i w_i x_i + b
-  p = \sigma(a)
-  L = -(y \log p + (1 - y) \log(1 - p))
-```
-"""
+LOGISTIC = LOGISTIC_REGRESSION
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,9 @@ from __future__ import annotations
 import pytest
 
 from symbolic import Verdict, api
+from tests.models import LOGISTIC_REGRESSION
 
-LOGISTIC = r"""```derivation
-indices: {i: I}
-define: |
-  a = \sum_i w_i x_i + b
-  p = \sigma(a)
-  L = -(y \log p + (1 - y) \log(1 - p))
-```
-"""
+LOGISTIC = LOGISTIC_REGRESSION
 
 
 def claims(body: str, block: str = LOGISTIC) -> dict:

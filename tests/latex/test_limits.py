@@ -18,18 +18,12 @@ from symbolic import Options, check_text
 from symbolic.latex import grammar
 from symbolic.cli import main
 from symbolic.errors import TimeLimitReached, check_time, time_limit
+from tests.models import LOGISTIC_REGRESSION
 
 ROOT = Path(__file__).resolve().parents[2]
 GRADPROOF = str(Path(sys.executable).with_name("gradproof"))
 
-SIGMOID = r"""```derivation
-indices: {i: I}
-define: |
-  a = \sum_i w_i x_i + b
-  p = \sigma(a)
-  L = -(y \log p + (1 - y) \log(1 - p))
-```
-"""
+SIGMOID = LOGISTIC_REGRESSION
 
 
 def claim(math: str, **options):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from symbolic.cli import main
+from tests.models import SOFTMAX_LAYER
 
 pytest_plugins = ["pytester"]
 
@@ -20,15 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "derivations" / "backprop_seed.md"
 NUMBERS = ROOT / "derivations" / "seed_worked_numbers.md"
 
-CONTEXT = r"""```derivation
-indices: {j: J, k: K}
-define: |
-  a_k = \sum_j w_{jk} h_j
-  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
-  L = -\sum_k t_k \log o_k
-assume: [one-hot t]
-```
-"""
+CONTEXT = SOFTMAX_LAYER
 
 
 def write(tmp_path, name, text, encoding="utf-8"):

@@ -16,16 +16,9 @@ from symbolic import GradproofError
 from symbolic.cli import main
 from symbolic.errors import (ERROR_KINDS, ExportError, InputError, LatexError, ModelError, NotationError,
                              NotesError, Span, UsageError, YamlError)
+from tests.models import SOFTMAX_LAYER
 
-CONTEXT = r"""```derivation
-indices: {j: J, k: K}
-define: |
-  a_k = \sum_j w_{jk} h_j
-  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
-  L = -\sum_k t_k \log o_k
-assume: [one-hot t]
-```
-"""
+CONTEXT = SOFTMAX_LAYER
 
 BROKEN = {
     "latex": CONTEXT + "\n$$\\frac{\\partial L}{\\partial a_k = o_k - t_k$$\n",

@@ -24,6 +24,7 @@ from symbolic.export.latex import latex_math, render_tex
 from symbolic.export.markdown import code_block, render_markdown
 from symbolic.export.note import CheckedNote, Section
 from symbolic.export.tex_safety import safe_math
+from tests.models import SOFTMAX_LAYER
 
 PAYLOADS = [r"\input{/etc/passwd}", r"\write18{touch PWNED}", r"\immediate\openout5=pwned.txt",
             r"^^5cinput{/etc/passwd}", r"\csname input\endcsname{/etc/passwd}",
@@ -33,15 +34,7 @@ DANGEROUS = {"input", "include", "InputIfFileExists", "openin", "openout", "writ
              "catcode", "csname", "def", "edef", "gdef", "let", "usepackage", "RequirePackage",
              "newcommand", "renewcommand", "special", "endcsname", "closeout", "write18"}
 
-MODEL = r"""```derivation
-indices: {j: J, k: K}
-define: |
-  a_k = \sum_j w_{jk} h_j
-  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
-  L = -\sum_k t_k \log o_k
-assume: [one-hot t]
-```
-"""
+MODEL = SOFTMAX_LAYER
 CLAIM = r"$$\nabla w_{jk} = h_j (o_k - t_k)$$"
 
 

@@ -9,18 +9,11 @@ from pathlib import Path
 import symbolic
 from symbolic import (ClaimResult, Counterexample, Document, FileReport, GradproofError, Options, StepResult,
                       Verdict, check, check_text, derive, load)
+from tests.models import SOFTMAX_LAYER
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "derivations" / "backprop_seed.md"
-NOTE = r"""```derivation
-indices: {j: J, k: K}
-define: |
-  a_k = \sum_j w_{jk} h_j
-  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
-  L = -\sum_k t_k \log o_k
-assume: [one-hot t]
-```
-
+NOTE = SOFTMAX_LAYER + r"""
 $$\nabla w_{jk} = h_j (o_k - t_k) \tag{1}$$
 """
 
