@@ -153,7 +153,7 @@ def _third_party_imports() -> set[str]:
 
 
 DISTRIBUTIONS = {"yaml": "pyyaml", "sklearn": "scikit-learn", "latex2sympy2": "latex2sympy2",
-                 "antlr4": "latex2sympy2", "markdown_it": "markdown-it-py",
+                 "antlr4": "antlr4-python3-runtime", "markdown_it": "markdown-it-py",
                  "mdit_py_plugins": "mdit-py-plugins", "IPython": "ipython"}
 
 
