@@ -22,7 +22,7 @@ from ..settings import MAX_NESTING
 from . import grammar
 from .limits import check_numbers, check_text_size
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
-from .text import check_superscripts, closing, equals_outside_braces, next_operand, normalise, read_group
+from .text import check_primes, check_superscripts, closing, equals_outside_braces, next_operand, normalise, read_group
 
 _CALL = CALLED  # a registry the model stage fills (see notation.CallRegistry)
 
@@ -372,6 +372,7 @@ def parse_latex(text: str, span: Span) -> RawExpr:
     check_text_size(text, span)
     check_braces(text, span)
     check_superscripts(text, span)
+    check_primes(text, span)
     stand_ins = StandIns(text)
     try:
         normalised = normalise(text, stand_ins.whole_range)

@@ -180,3 +180,43 @@ def check_superscripts(text: str, span) -> None:
             written = " ".join(text[match.start():end].split())
             raise LatexError(f"'{written}' is {what}, not a power", span.shifted(text[:match.start()]),
                              hint)
+
+
+def check_primes(text: str, span) -> None:
+    """Raise a LatexError at a prime that is not an index prime.
+
+    ``k'`` inside a subscript group (``o_{k'}``, ``\\sum_{k'}``) is a primed index letter. A
+    prime anywhere else — ``\\sigma'(z)``, ``h'_j``, ``h_j'``, ``(h_j)'``, ``f'(x)`` — means a
+    derivative, which is not read yet: an error at its place, never a dropped or renamed prime.
+    """
+    groups: list[str] = []  # per open brace: "sub" for _{...}, else "group"
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            command = re.match(r"\\[A-Za-z]+|\\.", text[i:])
+            i += len(command.group(0)) if command else 1
+            continue
+        if char == "{":
+            before = text[:i].rstrip()
+            groups.append("sub" if before.endswith("_") else "group")
+        elif char == "}":
+            if groups:
+                groups.pop()
+        elif char == "'" and i > 0 and text[i - 1] == "'":
+            pass  # k'': the run's first prime was already judged
+        elif char == "'":
+            letter = i > 0 and text[i - 1].isalpha() and not re.search(r"\\[A-Za-z]*$", text[:i])
+            if not (letter and groups and groups[-1] == "sub"):
+                start = i
+                while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "\\_{}()"):
+                    start -= 1
+                    if text[start] == "\\" or (i - start) > 12:
+                        break
+                written = text[start:i + 1].strip() or "'"
+                raise LatexError(f"the prime in '{written}' means a derivative, which is not read yet "
+                                 "(a primed index such as k' belongs inside a subscript, o_{k'})",
+                                 span.shifted(text[:i]),
+                                 "write the derivative as \\frac{d}{dz} applied to the expression, "
+                                 "or name it")
+        i += 1

@@ -41,3 +41,23 @@ def test_a_bracketed_superscript_in_the_model_is_an_error_not_a_square():
 def test_powers_and_exponentials_still_read(claim):
     (record,) = check_text(BLOCK + f"\n$${claim}$$\n", "n.md").claims
     assert record.verdict.holds
+
+
+@pytest.mark.parametrize("claim", [
+    r"\nabla a_k = \sigma(a_k)' (o_k - t_k)",
+    r"\nabla a_k = \sigma'(a_k) (o_k - t_k)",
+    r"\nabla a_k = o'_k (o_k - t_k)",
+    r"\nabla a_k = o_k' (o_k - t_k)",
+    r"\nabla a_k = (o_k)' (o_k - t_k)",
+])
+def test_a_prime_that_means_a_derivative_is_a_located_error_never_dropped(claim):
+    (record,) = check_text(BLOCK + f"\n$${claim}$$\n", "n.md").claims
+    assert record.verdict == Verdict.ERROR
+    assert "means a derivative, which is not read yet" in record.message
+    assert record.column == 3 + claim.index("'")
+
+
+def test_primed_indices_inside_subscripts_still_read():
+    (record,) = check_text(BLOCK + "\n$$\\sum_{k'} o_{k'} (o_{k'} - t_{k'}) = \\sum_k o_k (o_k - t_k)$$\n",
+                           "n.md").claims
+    assert record.verdict.holds
