@@ -46,7 +46,8 @@ def _source_digest() -> str:
 def key(path: Path, settings: dict, context: Path | None = None) -> str | None:
     """The key of ``path`` checked with these settings, or None when it cannot be read."""
     digest = hashlib.sha256(_source_digest().encode())
-    digest.update(json.dumps(settings, sort_keys=True).encode())
+    limits = {k: v for k, v in os.environ.items() if k.startswith("GRADPROOF_MAX")}  # they change errors
+    digest.update(json.dumps([settings, limits], sort_keys=True).encode())
     try:
         digest.update(path.read_bytes() if path.is_file() else b"\0not a regular file")
         if context is not None:

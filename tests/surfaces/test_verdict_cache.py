@@ -59,3 +59,10 @@ def test_a_broken_entry_is_ignored(project, tmp_path):
     again = run("check", ".", cwd=project)
     assert again.returncode == 0 and "CHECKER LOADED" in again.stderr
     assert not (project / "PWNED").exists()
+
+
+def test_a_different_limit_is_a_different_entry(project, monkeypatch):
+    assert run("check", ".", cwd=project).returncode == 0
+    monkeypatch.setenv("GRADPROOF_MAX_NESTING", "2")
+    again = run("check", ".", cwd=project)
+    assert "CHECKER LOADED" in again.stderr
