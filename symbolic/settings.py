@@ -78,3 +78,16 @@ TIME_LIMIT_GRACE = 0.5
 # How often a claim past its time limit is interrupted again, in case a library swallowed
 # the first interruption (seconds).
 TIME_LIMIT_REPEAT = 0.25
+
+
+def cache_directory(switch: str | None = None) -> str | None:
+    """Where gradproof keeps its caches, or None when they are off.
+
+    $GRADPROOF_CACHE_DIR, else $XDG_CACHE_HOME/gradproof, else ~/.cache/gradproof;
+    GRADPROOF_CACHE=off turns every cache off, ``switch`` (an environment variable) one.
+    """
+    for name in ("GRADPROOF_CACHE", switch):
+        if name and os.environ.get(name, "").lower() in ("off", "0", "no"):
+            return None
+    return os.environ.get("GRADPROOF_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gradproof")

@@ -18,18 +18,15 @@ import os
 from pathlib import Path
 
 from .results import ClaimResult, Counterexample, FileReport, StepResult
+from .settings import cache_directory
 from .verdicts import Verdict
 
 FORMAT = "1"
 
 
 def _directory() -> Path | None:
-    for switch in ("GRADPROOF_CACHE", "GRADPROOF_VERDICT_CACHE"):
-        if os.environ.get(switch, "").lower() in ("off", "0", "no"):
-            return None
-    root = os.environ.get("GRADPROOF_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "gradproof")
-    return Path(root) / "verdicts"
+    root = cache_directory("GRADPROOF_VERDICT_CACHE")
+    return None if root is None else Path(root) / "verdicts"
 
 
 @functools.lru_cache(maxsize=1)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import sympy
 
+from ..settings import cache_directory
+
 
 class ParseCache:
     """A JSON file of parses, loaded on first use and saved at exit.
@@ -44,11 +46,9 @@ class ParseCache:
 
     def _load(self) -> None:
         self.entries = {}
-        if os.environ.get("GRADPROOF_CACHE", "").lower() in ("off", "0", "no"):
+        root = cache_directory()
+        if root is None:
             return
-        root = os.environ.get("GRADPROOF_CACHE_DIR") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-            "gradproof")
         self.path = Path(root) / f"parse-v{self.VERSION}.json"
         try:
             data = json.loads(self.path.read_text("utf-8"))
