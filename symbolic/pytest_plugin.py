@@ -17,15 +17,56 @@ imported until a note is collected.
 from __future__ import annotations
 
 import glob
+import importlib.machinery
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
+PRIVATE_NAME = "_gradproof_symbolic"
 INI_NAME = "gradproof_notes"
 NOTES_KEY = pytest.StashKey[frozenset]()
 SHOWN_SOURCE_LINES = 12
 SHOWN_LEAVES = 40
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser, args) -> None:
+    """Before the user's conftest files are imported: if the user has a module of their own
+    called ``symbolic`` (a ``symbolic.py`` beside their tests), ours steps aside so that
+    their ``import symbolic`` finds theirs, and this plugin keeps working."""
+    folders = {early_config.rootpath, early_config.invocation_params.dir}
+    for arg in args:
+        candidate = (early_config.invocation_params.dir / str(arg).split("::")[0])
+        if candidate.exists():
+            folders.add(candidate if candidate.is_dir() else candidate.parent)
+    if user_module_shadows(folders):
+        step_aside()
+
+
+def user_module_shadows(folders) -> bool:
+    """Whether a module called ``symbolic`` other than gradproof's is importable from the
+    folders tests run from."""
+    ours = Path(__file__).resolve().parent
+    spec = importlib.machinery.PathFinder.find_spec(__package__, [str(f) for f in folders])
+    origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
+    return origin is not None and ours not in (origin, origin.parent)
+
+
+def step_aside() -> None:
+    """Move gradproof's ``symbolic`` modules to a private name in ``sys.modules``. Their
+    relative imports (the only kind the package uses) follow them there, so the checker is
+    still imported from gradproof, and ``import symbolic`` is free for the user's module."""
+    public = __package__  # this module is renamed too, on the way
+    for name in [n for n in sys.modules if n == public or n.startswith(public + ".")]:
+        module = sys.modules.pop(name)
+        private = PRIVATE_NAME + name[len(public):]
+        module.__name__ = private
+        module.__package__ = private if hasattr(module, "__path__") else private.rpartition(".")[0]
+        if module.__spec__ is not None:
+            module.__spec__.name = private
+        sys.modules[private] = module
 
 
 def pytest_configure(config: pytest.Config) -> None:

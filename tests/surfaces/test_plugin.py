@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -212,3 +215,31 @@ def test_a_claim_defined_name_is_known_to_a_claim_checked_alone(pytester, notes)
     result = pytester.runpytest("-k", "d", "-rs")
     result.assert_outcomes(passed=1, skipped=1)
     result.stdout.fnmatch_lines(["SKIPPED * a definition: defines delta (K)"])
+
+
+def test_a_user_module_called_symbolic_is_theirs_and_notes_still_check(pytester, notes):
+    """A ``symbolic.py`` beside the user's tests: their ``import symbolic`` finds theirs,
+    and the notes are still checked by gradproof (a wrong claim still fails)."""
+    notes("n.md", RIGHT, SIGN_FLIP)
+    pytester.makepyfile(symbolic="MINE = True\n")
+    pytester.makepyfile(test_mine="import symbolic\n\ndef test_mine():\n    assert symbolic.MINE\n")
+    out = run_pytest_command(pytester.path)
+    assert "2 passed" in out and "1 failed" in out
+    assert "claim (sign) is refuted" in out
+
+
+def test_without_a_user_module_called_symbolic_nothing_steps_aside(pytester, notes):
+    notes("n.md", RIGHT)
+    pytester.makepyfile(test_ours="import symbolic\n\ndef test_ours():\n"
+                                  "    assert symbolic.Verdict.PROVED.value == 'proved'\n")
+    assert "2 passed" in run_pytest_command(pytester.path)
+
+
+def run_pytest_command(folder: Path) -> str:
+    """The ``pytest`` command as users run it, in folder, with nothing added to Python's path
+    (``python -m pytest`` puts the folder first on the path, and a symbolic.py there hides
+    gradproof before any plugin can run: docs/pytest.md says so)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    done = subprocess.run([str(Path(sys.executable).with_name("pytest")), "-p", "no:cacheprovider"],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    return done.stdout + done.stderr
