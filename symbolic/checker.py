@@ -20,8 +20,8 @@ from .model.context import Context, build_context, lhs_tensor
 from .model.index_notation import Grad, free_indices, split_symbol
 from .model.tensors import Definition
 from .notes import ChainSource, ContextSource, Note, Problem, Term, parse_note, read_note
-from .results import (NO_BLOCK_MESSAGE, ClaimResult, FileReport, StepResult, chain_summary,
-                      chain_verdict)
+from .results import (NO_BLOCK_MESSAGE, ClaimResult, FileReport, StepResult, UnreadDisplay,
+                      chain_summary, chain_verdict)
 from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
 from .verdicts import Verdict
 
@@ -81,6 +81,9 @@ def _substitutes_numbers(left: Term, right: Term, lhs, rhs) -> bool:
     return _is_number(rhs) or rhs.free_symbols < lhs.free_symbols
 
 
+NOT_CLAIMS = (Verdict.DEFINITION, Verdict.SKIPPED)  # records that are not claims (report.counted)
+
+
 def _tex(term: Term) -> str:
     return " ".join(term.text.split())
 
@@ -97,6 +100,7 @@ class NoteChecker:
         self.contexts: list[Context] = []
         self.last_term: tuple[Term, object] | None = None
         self.case: tuple[tuple[Term, object], str] | None = None  # (continued term, condition)
+        self.unread: list[UnreadDisplay] = []  # displays that hold no claim
 
     def run(self) -> FileReport:
         start = time.perf_counter()
@@ -116,6 +120,9 @@ class NoteChecker:
                 record = self._chain(item)
                 if record is not None:
                     report.claims.append(record)
+        if self.options.claims and all(c.expected is None and c.verdict in NOT_CLAIMS
+                                       for c in report.claims):
+            report.unread = self.unread
         if not saw_context and not report.claims:
             report.claims.append(ClaimResult(
                 self.note.path, 1, 1, Verdict.ERROR,
@@ -235,6 +242,9 @@ class NoteChecker:
             parse_latex(terms[0].text, terms[0].span)
         except GradproofError as err:
             return error_record(self.note.path, err, terms[0].span)
+        if chain.display:
+            span = terms[0].span
+            self.unread.append(UnreadDisplay(span.line, span.column, _tex(terms[0]), span.cell))
         return None
 
     def _pure_numbers(self, terms: list[Term]):

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Iterable, Literal
 
 from .results import ClaimResult, FileReport
-from .verdicts import EXPECTATION_EXIT_CODE, PRESENTATION, Verdict
+from .verdicts import EXPECTATION_EXIT_CODE, PRESENTATION, UNREAD_EXIT_CODE, Verdict
 
 Format = Literal["text", "json", "github"]
 FORMATS: tuple[Format, ...] = ("text", "json", "github")
@@ -36,6 +36,8 @@ def exit_code(reports: Iterable[FileReport]) -> int:
     """
     codes = [EXPECTATION_EXIT_CODE if c.expected is not None else c.verdict.shown.exit_code
              for r in reports for c in r.claims if counted(c) and not c.passes]
+    if any(r.unread for r in reports):
+        codes.append(UNREAD_EXIT_CODE)  # display math read, no claim checked: not "all as expected"
     return min((code for code in codes if code), default=0)
 
 
@@ -45,6 +47,9 @@ def summary(reports: list[FileReport]) -> dict[str, int]:
     claims = [c for r in reports for c in r.claims if counted(c)]
     result["claims"] = len(claims)
     result["failing"] = sum(1 for c in claims if not c.passes)
+    unread = sum(len(r.unread) for r in reports)
+    if unread:
+        result["unread"] = unread
     return result
 
 
@@ -102,6 +107,9 @@ def render_text(reports: list[FileReport], verbose: bool = False, colour: bool =
     for report in reports:
         for claim in report.claims:
             out.extend(_claim_lines(claim, verbose, colour))
+        for display in report.unread:
+            out.append(f"{display.where(report.path)} warning: {display.MESSAGE}: {display.text} "
+                       f"(hint: {display.HINT})")
     seconds = sum(r.seconds for r in reports)
     line = summary_line(reports, " — ", f" in {len(reports)} file(s)")
     out.append(f"summary: {line} ({seconds:.2f} s)")
@@ -125,8 +133,11 @@ def summary_line(reports: list[FileReport], sep: str = "; ", where: str = "") ->
     """The verdict counts in one line, ending with how many claims fail (text report and exports):
     ``5 verified, 1 refuted{sep}6 claims{where}, all as expected``."""
     counts = summary(reports)
-    parts = [f"{n} {v}" for v, n in counts.items() if v not in ("claims", "failing")]
+    parts = [f"{n} {v}" for v, n in counts.items() if v not in ("claims", "failing", "unread")]
     status = "all as expected" if counts["failing"] == 0 else f"{counts['failing']} failing"
+    if counts.get("unread"):  # a note whose math was read as no claim is not all as expected
+        status = (f"{counts['failing']} failing, " if counts["failing"] else "") + \
+            f"{counts['unread']} display(s) read but holding no claim"
     return f"{', '.join(parts) or 'nothing to check'}{sep}{counts['claims']} claims{where}, {status}"
 
 
@@ -162,6 +173,9 @@ def render_github(reports: list[FileReport]) -> str:
             for w in c.warnings:
                 out.append(f"::warning file={_escape_property(c.path)},line={c.line},col={c.column},"
                            f"title=gradproof warning::{_escape(w)}")
+        for d in report.unread:
+            out.append(f"::warning file={_escape_property(report.path)},line={d.line},col={d.column},"
+                       f"title=gradproof warning::{_escape(f'{d.MESSAGE}: {d.text}')}")
     counts = summary(reports)
     out.append(f"gradproof: {counts['claims']} claims, {counts['failing']} failing")
     return "\n".join(out)

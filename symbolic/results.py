@@ -164,12 +164,36 @@ def _step_numbers(numbers: list[int]) -> str:
     return "steps " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
+@dataclass(frozen=True)
+class UnreadDisplay:
+    """Display math that holds no claim (no '='), in a file that yields no claim at all."""
+
+    line: int
+    column: int
+    text: str
+    cell: int | None = None
+
+    MESSAGE = "display math that holds no claim (no '=')"
+    HINT = "write what it equals (X = …); gradproof checks equalities"
+
+    def where(self, path: str) -> str:
+        return location(path, self.line, self.column, self.cell)
+
+    def to_json(self) -> dict[str, Any]:
+        shown = {"line": self.line, "column": self.column, "text": self.text}
+        return shown if self.cell is None else {**shown, "cell": self.cell}
+
+
 @dataclass
 class FileReport:
     path: str
     claims: list[ClaimResult] = field(default_factory=list)
     seconds: float = 0.0
+    # display math read but holding no claim, listed only when the file yields no claim:
+    # a note whose math gradproof did not take as claims is not "all as expected"
+    unread: list[UnreadDisplay] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "seconds": round(self.seconds, 4),
-                "claims": [c.to_json() for c in self.claims]}
+        shown = {"path": self.path, "seconds": round(self.seconds, 4),
+                 "claims": [c.to_json() for c in self.claims]}
+        return {**shown, "unread": [u.to_json() for u in self.unread]} if self.unread else shown

@@ -17,7 +17,7 @@ import json
 import os
 from pathlib import Path
 
-from .results import ClaimResult, Counterexample, FileReport, StepResult
+from .results import ClaimResult, Counterexample, FileReport, StepResult, UnreadDisplay
 from .settings import cache_directory
 from .verdicts import Verdict
 
@@ -108,4 +108,8 @@ def _claim(data: dict) -> ClaimResult:
 
 
 def _report(data: dict) -> FileReport:
-    return FileReport(str(data["path"]), [_claim(c) for c in data["claims"]], float(data["seconds"]))
+    unread = [UnreadDisplay(int(u["line"]), int(u["column"]), str(u["text"]),
+                            None if u.get("cell") is None else int(u["cell"]))
+              for u in data.get("unread", [])]
+    return FileReport(str(data["path"]), [_claim(c) for c in data["claims"]], float(data["seconds"]),
+                      unread)

@@ -77,6 +77,8 @@ COLOURS = (GOOD, BAD, WARN, PLAIN)
 
 # A claim whose verdict differs from its recorded expectation fails with this code, whatever it is.
 EXPECTATION_EXIT_CODE = 1
+# ``gradproof check`` when display math was read but no claim checked, and nothing else failed
+UNREAD_EXIT_CODE = 4
 
 
 @dataclass(frozen=True)
