@@ -31,8 +31,8 @@ from symbolic.model.tensors import Network, Tensor, tensors_in
 
 from .contraction import BATCH, Array, Program, index_letters, union
 from .formulas import GradientFormula
-from .rewrite import (BatchMean, collapse_deltas, difference_of_squares, flatten_sum, function_name, linear_factors,
-                      occurrences, rename_bound, softmax_parts)
+from .rewrite import (BatchMean, collapse_deltas, difference_of_squares, factor_out_of_sums, flatten_sum, function_name,
+                      linear_factors, occurrences, rename_bound, softmax_parts)
 
 
 # numpy source of every elementary function, read from the function table ({u}: the argument)
@@ -44,12 +44,14 @@ class Compiler(Program):
     """Emits numpy statements for expressions over one network's tensors."""
 
     def __init__(self, network: Network, size_hints: Mapping[str, int] | None,
-                 values_available: bool, available: set[Tensor] | None = None):
+                 values_available: bool, available: set[Tensor] | None = None, batch_axis: bool = True):
         super().__init__(network, size_hints)
         self.values_available = values_available
         self.available = available or set()
         self.computed: dict[Tensor, str] = {}
-        self.batched = self._batched_tensors()
+        # without a batch axis (the model indexes its examples itself) no array is batched:
+        # a gradient is then its formula, scaled like the rest
+        self.batched = self._batched_tensors() if batch_axis else set()
         self.defining: set[Tensor] = set()
 
     # ----- tensors --------------------------------------------------------------
@@ -240,16 +242,16 @@ class Compiler(Program):
         return Array(self.let(UFUNCS[name].format(u=code)), value.labels)
 
     def _log(self, argument) -> Array | None:
-        """log e^u = u; log of a softmax is a stable log-softmax; None when neither."""
+        """log e^u = u; log σ(u) and log(1 − σ(u)) are stable log-sigmoids (finite where σ
+        rounds to 0 or 1); log of a softmax is a stable log-softmax; None when none applies."""
         if function_name(argument) == "exp":
             return self.expression(argument.args[0])
-        if isinstance(argument, sympy.Indexed):
-            tensor = self.network.tensors.get(str(argument.base))
-            definition = self.network.definition_of(tensor) if tensor else None
-            if definition is None or tensor in (self.network.input, self.network.target):
-                return None
-            body = rename_bound(definition.expr).xreplace(dict(zip(definition.indices, argument.indices)))
-            argument = body
+        for sign, inside in (("-", argument), ("", 1 - argument)):  # log σ(u) = −log(1 + e^{−u})
+            body = self._definition_body(inside)
+            if function_name(body) == "sigmoid":
+                value = self.expression(body.args[0])
+                return Array(self.let(f"-np.logaddexp(0, {sign}{_operand(value.code)})"), value.labels)
+        argument = self._definition_body(argument)
         if isinstance(argument, sympy.Mul):
             found = softmax_parts(argument.args, self._range)
             if found and not found[2]:
@@ -257,6 +259,19 @@ class Compiler(Program):
                 parts = self._softmax(exponent, axis_label)
                 return Array(self.let(f"{parts['shifted']} - np.log({parts['total']})"), parts["labels"])
         return None
+
+    def _definition_body(self, expr):
+        """The definition of a defined tensor's entry, at the entry's indices; ``expr`` otherwise."""
+        if not isinstance(expr, (sympy.Indexed, sympy.Symbol)):
+            return expr
+        tensor = self.network.tensors.get(str(expr.base) if isinstance(expr, sympy.Indexed) else expr.name)
+        definition = self.network.definition_of(tensor) if tensor else None
+        if definition is None or tensor in (self.network.input, self.network.target):
+            return expr
+        body = rename_bound(definition.expr)
+        if isinstance(expr, sympy.Indexed):
+            body = body.xreplace(dict(zip(definition.indices, expr.indices)))
+        return body
 
     def _softmax(self, exponent, axis_label) -> dict:
         value = self.expression(exponent)
@@ -289,6 +304,7 @@ class Compiler(Program):
     def product(self, factors, summed: tuple, scale: str | None = None) -> Array:
         """Σ over ``summed`` of the product of ``factors``, times ``scale``."""
         summed = set(summed)
+        factors = factor_out_of_sums(list(factors))
         coefficient = sympy.S.One
         symbolic = []
         for factor in factors:
@@ -368,6 +384,11 @@ def _literal(number) -> str:
     if number.is_Integer:
         return str(int(number))
     return repr(float(number))
+
+
+def _operand(code: str) -> str:
+    """``code`` as an operand of a unary minus or a product: parenthesised unless it is a name."""
+    return code if code.isidentifier() else f"({code})"
 
 
 def _variable_name(tensor: Tensor) -> str:

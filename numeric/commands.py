@@ -1,8 +1,8 @@
 """``gradproof train`` and ``gradproof gradcheck``: argparse glue and reports.
 
 The symbolic CLI registers these lazily and turns the typed errors they raise
-into one line and exit code 2. :func:`load_models` is the one place that asks
-``symbolic`` for a derivation file's networks and gradient formulas.
+into one line and exit code 2. :func:`numeric.trainable.load_models` is the one
+place that asks ``symbolic`` for a derivation file's networks and gradient formulas.
 """
 
 from __future__ import annotations
@@ -10,26 +10,27 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from symbolic.errors import NotesError, UsageError
-from symbolic.model.tensors import Network, Tensor
+from symbolic.errors import GradproofError, UsageError
+from symbolic.model.tensors import Network
 
 from .compile import CompiledNetwork, compile_network
+from .datasets import DATASETS, Dataset, SyntheticSizes, load_dataset
 from .formulas import GradientFormula
-from .datasets import DATASETS, SyntheticSizes, load_dataset
 from .finite_differences import (CHECK_MODES, TOLERANCES, FiniteDifferences, TensorCheck, check_gradient,
                                  choose_mode, descent_rate)
-from .trainer import DEFAULTS, DTYPES, Trainer, TrainingSettings, initial_parameters, model_sizes, plot_history
+from .trainable import Model, choose_formulas, load_models
+from .trainer import DEFAULTS, DTYPES, Trainer, TrainingSettings, initial_parameters, plot_history
 
 
 @dataclass(frozen=True)
 class GradcheckSettings:
     """Defaults of ``gradproof gradcheck``: a small hidden layer so that every entry is differenced."""
 
-    data: str = "digits"
+    data: str | None = None  # the model's default data set (see DataLayout.default_data)
     hidden: int = 16
     batch: int = 32
     seed: int = 0
@@ -42,92 +43,14 @@ DESCENT_TOLERANCE = 1e-4  # |rate − 1| up to this: the formulas are the loss's
 DESCENT_BATCH = 256
 
 
-@dataclass
-class Model:
-    """One trainable context of a derivation file and every parameter-gradient formula for it."""
-
-    path: str
-    number: int  # 1-based position of the derivation block
-    network: Network
-    formulas: list[GradientFormula] = field(default_factory=list)
-
-    def formulas_for(self, tensor: Tensor) -> list[GradientFormula]:
-        return [f for f in self.formulas if f.tensor == tensor]
-
-
-def load_models(path: str, *, derive: bool = True) -> list[Model]:
-    """The trainable contexts of ``path``: networks with an input, and their gradient formulas.
-
-    Claims are display chains ``∂L/∂θ = … = E`` about a parameter θ, without a
-    condition; E (the last right-hand side) is the formula, with the chain's
-    verdict. With ``derive``, the formula that ``symbolic`` derives for every
-    parameter is added with origin ``derived``.
-
-    Raises:
-        GradproofError: the file cannot be read.
-    """
-    from symbolic import api
-    from symbolic.checker import Options
-    from symbolic.calculus.derive import derive_parameters, entry
-    from symbolic.model.index_notation import Grad
-
-    document = api.load(path, Options(diagnose=False))
-    models = []
-    for number, context in enumerate(document.contexts, start=1):
-        network = context.network
-        if network.input is None or network.target is None or network.loss is None or not network.parameters:
-            continue
-        model = Model(str(path), number, network)
-        for chain in document.chains:
-            result = chain.result
-            if chain.block != number or result is None or result.condition or len(chain.terms) < 2:
-                continue
-            head, formula = chain.terms[0], chain.terms[-1]
-            if not isinstance(head, Grad) or head.args[0] != network.loss.base or formula.has(Grad):
-                continue
-            tensor, indices = entry(network, head.args[1])
-            if tensor in network.parameters:
-                model.formulas.append(GradientFormula(
-                    tensor, indices, formula, "claim", result.label, result.verdict.value,
-                    result.expected.value if result.expected else None))
-        if derive:
-            for derived in derive_parameters(context):
-                tensor, indices = entry(network, derived.wrt)
-                model.formulas.append(GradientFormula(tensor, indices, derived.expr, "derived", None,
-                                                      derived.verdict.value))
-        models.append(model)
-    if not models:
-        raise NotesError(f"{path} has no trainable model: no derivation block with an input, a target, "
-                         "a loss and parameters", hint="declare e.g. z_j = \\sum_i w_{ij} x_i + b_j with x and t leaves")
-    return models
-
-
-def choose_formulas(model: Model, use_claims: bool) -> dict[Tensor, GradientFormula]:
-    """Per parameter: a claim that holds, else the derived formula; any claim with ``use_claims``.
-
-    Raises:
-        UsageError: a parameter has no formula at all.
-    """
-    chosen = {}
-    for tensor in model.network.parameters:
-        candidates = model.formulas_for(tensor)
-        claims = [f for f in candidates if f.origin == "claim" and (use_claims or f.verdict in ("proved", "verified"))]
-        derived = [f for f in candidates if f.origin == "derived"]
-        if claims or derived:
-            chosen[tensor] = (claims or derived)[0]
-        else:
-            raise UsageError(f"no gradient formula for {tensor}: no claim holds and none could be derived",
-                             hint="write its gradient as a claim, e.g. \\nabla b_j = …")
-    return chosen
-
-
 # ----- train ---------------------------------------------------------------------
 
 
-def _add_data_arguments(parser: argparse.ArgumentParser, defaults, data: str) -> None:
+def _add_data_arguments(parser: argparse.ArgumentParser, defaults) -> None:
     parser.add_argument("file", metavar="FILE", help="a derivation note (Markdown)")
-    parser.add_argument("--data", default=data,
-                        metavar="|".join(DATASETS), help="data set (default %(default)s)")
+    parser.add_argument("--data", default=None, metavar="|".join(DATASETS),
+                        help="data set (default: digits; breast_cancer for a scalar 0/1 target; "
+                             "synthetic for a scalar input)")
     parser.add_argument("--hidden", type=int, default=defaults.hidden, help="size of every hidden range (default %(default)s)")
     parser.add_argument("--batch", type=int, default=defaults.batch, help="mini-batch size (default %(default)s)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of data split, initial weights, order")
@@ -137,13 +60,15 @@ def _add_data_arguments(parser: argparse.ArgumentParser, defaults, data: str) ->
                         help="use the N-th derivation block of FILE (1-based)")
     synthetic = SyntheticSizes()
     parser.add_argument("--samples", type=int, default=synthetic.samples, help="synthetic data: samples N")
-    parser.add_argument("--features", type=int, default=synthetic.features, help="synthetic data: features I")
-    parser.add_argument("--classes", type=int, default=synthetic.classes, help="synthetic data: classes K")
+    parser.add_argument("--features", type=int, default=None,
+                        help=f"synthetic data: features I (default {synthetic.features}, 1 for a scalar input)")
+    parser.add_argument("--classes", type=int, default=None,
+                        help=f"synthetic data: classes K (default {synthetic.classes}, 2 for a scalar target)")
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``gradproof train FILE``."""
-    _add_data_arguments(parser, DEFAULTS, "digits")
+    _add_data_arguments(parser, DEFAULTS)
     parser.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="passes over the data (default %(default)s)")
     parser.add_argument("--lr", type=float, default=DEFAULTS.lr, help="learning rate (default %(default)s)")
     parser.add_argument("--momentum", type=float, default=DEFAULTS.momentum, help="SGD momentum (default %(default)s)")
@@ -153,10 +78,29 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-code", action="store_true", help="print the generated numpy code")
 
 
-def _dataset(args):
-    synthetic = SyntheticSizes(args.samples, args.features, args.classes)
+def _check_data_name(args) -> None:
+    """An unknown --data fails before the slower symbolic work."""
+    if args.data is not None and args.data not in DATASETS:
+        raise UsageError(f"unknown data set {args.data!r}", hint=f"use one of {', '.join(DATASETS)}")
+
+
+def _dataset(args, model: Model) -> Dataset:
+    """The data set asked for, or the one that fits the model; synthetic sizes default to the model's shapes."""
+    layout, defaults = model.layout, SyntheticSizes()
+    features = args.features if args.features is not None else defaults.features if layout.features else 1
+    classes = args.classes if args.classes is not None else 2 if layout.binary else defaults.classes
+    synthetic = SyntheticSizes(args.samples, features, classes)
     dtype = np.float32 if args.dtype == "float32" else np.float64
-    return load_dataset(args.data, seed=args.seed, synthetic=synthetic, dtype=dtype)
+    return load_dataset(args.data or layout.default_data, seed=args.seed, synthetic=synthetic, dtype=dtype)
+
+
+def _model_sizes(model: Model, dataset: Dataset, hidden: int, batch: int) -> dict[str, int]:
+    """The model's sizes on this data set; a misfit names the file and the block."""
+    try:
+        return model.layout.sizes(model.network, dataset, hidden, batch)
+    except GradproofError as err:
+        err.message = f"{model.path} (block {model.number}): {err.message}"
+        raise
 
 
 def _pick(models: list[Model], number: int | None) -> list[Model]:
@@ -179,10 +123,11 @@ def run_train(args: argparse.Namespace) -> int:
     # bad settings or --data fail before the slower symbolic work
     settings = TrainingSettings(epochs=args.epochs, lr=args.lr, batch=args.batch, momentum=args.momentum,
                                 hidden=args.hidden, seed=args.seed, dtype=args.dtype)
-    dataset = _dataset(args)
+    _check_data_name(args)
     model = _pick(load_models(args.file), args.block)[0]
+    dataset = _dataset(args, model)
     formulas = choose_formulas(model, args.use_claims)
-    sizes = model_sizes(model.network, dataset, args.hidden)
+    sizes = _model_sizes(model, dataset, args.hidden, args.batch)
     compiled = compile_network(model.network, formulas, size_hints={**sizes, "batch": args.batch})
     out.write(f"{model.path} (block {model.number}): {dataset.name}, {len(dataset.y_train)} train / "
               f"{len(dataset.y_test)} test samples, sizes {_sizes_text(sizes)}, {args.dtype}\n")
@@ -218,13 +163,14 @@ def run_train(args: argparse.Namespace) -> int:
 def _descent_rate(compiled: CompiledNetwork, trainer: Trainer) -> float:
     """Finite-difference slope of the loss along the formulas' gradient, over the claimed slope,
     at the gradient check's point (not at the zero biases training starts from)."""
-    network = compiled.network
+    network, layout = compiled.network, trainer.layout
     parameters = _check_point(network, trainer.sizes, trainer.settings.seed)
-    data = {network.input.key: trainer.data.x_train[:DESCENT_BATCH].astype(np.float64),
-            network.target.key: trainer.data.t_train[:DESCENT_BATCH].astype(np.float64)}
-    values = compiled.forward(parameters, data, trainer.sizes)
-    gradients = compiled.gradients(parameters, data, trainer.sizes, values)
-    fd = FiniteDifferences(lambda p: compiled.mean_loss(p, data, trainer.sizes), parameters)
+    x = trainer.data.x_train[:DESCENT_BATCH].astype(np.float64)
+    data = layout.feed(x, trainer.targets[:DESCENT_BATCH].astype(np.float64))
+    sizes = layout.with_rows(trainer.sizes, len(x))
+    values = compiled.forward(parameters, data, sizes)
+    gradients = compiled.gradients(parameters, data, sizes, values)
+    fd = FiniteDifferences(lambda p: compiled.mean_loss(p, data, sizes), parameters)
     return descent_rate(fd, gradients)
 
 
@@ -233,7 +179,7 @@ def _descent_rate(compiled: CompiledNetwork, trainer: Trainer) -> float:
 
 def add_gradcheck_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``gradproof gradcheck FILE``."""
-    _add_data_arguments(parser, GRADCHECK_DEFAULTS, GRADCHECK_DEFAULTS.data)
+    _add_data_arguments(parser, GRADCHECK_DEFAULTS)
     parser.add_argument("--mode", default=GRADCHECK_DEFAULTS.mode, metavar="|".join(CHECK_MODES),
                         help="every entry, one random direction per parameter, or by size (default %(default)s)")
 
@@ -277,10 +223,10 @@ def run_gradcheck(args: argparse.Namespace) -> int:
         raise UsageError(f"--batch must be positive, not {args.batch}")
     if args.seed < 0:
         raise UsageError(f"--seed must not be negative, not {args.seed}")
-    dataset = _dataset(args).astype(np.float64)
+    _check_data_name(args)
     results: list[FormulaCheck] = []
     for model in _pick(load_models(args.file), args.block):
-        results += _check_model(model, dataset, args, out)
+        results += _check_model(model, _dataset(args, model).astype(np.float64), args, out)
     failed = sum(not r.check.passed for r in results)
     unexpected = sum(not r.as_expected for r in results)
     disagreements = [r for r in results if r.disagrees]
@@ -297,17 +243,18 @@ def run_gradcheck(args: argparse.Namespace) -> int:
 
 
 def _check_model(model: Model, dataset, args, out) -> list[FormulaCheck]:
-    network = model.network
-    sizes = model_sizes(network, dataset, args.hidden)
-    parameters = _check_point(network, sizes, args.seed)
+    network, layout = model.network, model.layout
     rows = slice(0, args.batch)
-    data = {network.input.key: dataset.x_train[rows], network.target.key: dataset.t_train[rows]}
+    x = dataset.x_train[rows]
+    sizes = layout.with_rows(_model_sizes(model, dataset, args.hidden, args.batch), len(x))
+    parameters = _check_point(network, sizes, args.seed)
+    data = layout.feed(x, layout.targets(dataset.t_train, dataset.y_train)[rows])
     mode = choose_mode(args.mode, parameters)
     compiled_loss = compile_network(network, {})
     fd = FiniteDifferences(lambda p: compiled_loss.mean_loss(p, data, sizes), parameters)
     tolerance = TOLERANCES[args.dtype]
     entries = sum(p.size for p in parameters.values())
-    out.write(f"{model.path} (block {model.number}): {dataset.name}, {len(data[network.input.key])} samples, "
+    out.write(f"{model.path} (block {model.number}): {dataset.name}, {len(x)} samples, "
               f"sizes {_sizes_text(sizes)}, {entries} parameters, {mode} check, "
               f"gradients in {args.dtype} (atol {tolerance.atol:g}, rtol {tolerance.rtol:g})\n")
     results = []
@@ -371,7 +318,7 @@ def _origin_text(formula: GradientFormula) -> str:
 
 
 def _sizes_text(sizes: dict[str, int]) -> str:
-    return " ".join(f"{name}={size}" for name, size in sizes.items())
+    return " ".join(f"{name}={size}" for name, size in sizes.items()) or "none (all scalars)"
 
 
 __all__ = ["add_train_arguments", "run_train", "add_gradcheck_arguments", "run_gradcheck", "load_models",

@@ -22,6 +22,7 @@ from symbolic.model.tensors import Network, Tensor
 from .codegen import Compiler
 from .contraction import BATCH, GRADIENT_SCALE
 from .formulas import GradientFormula
+from .layout import example_range
 from .rewrite import BatchMean
 
 
@@ -37,9 +38,12 @@ class CompiledNetwork:
     sizes ``S`` (size name → int); it returns every definition the loss and the
     prediction need, keyed the same way. ``gradients(P, D, S, V)`` takes those
     values ``V`` too and returns the batch-mean gradient of every parameter that
-    has a formula, multiplied by ``S[GRADIENT_SCALE]`` when the sizes hold that key
-    (the trainer passes its learning rate: the factor then costs nothing, it is
-    applied to the smallest batched array, and the update saves a pass).
+    has a formula. A model whose input and target share an example index (x_{ni},
+    y_n) has no batch axis: ``D`` holds the arrays as the model indexes them, ``S``
+    the number of examples, the loss is one number and each gradient is its formula,
+    not a batch mean. Every gradient is multiplied by ``S[GRADIENT_SCALE]`` when the
+    sizes hold that key (the trainer passes its learning rate: the factor then costs
+    nothing, it is applied to the smallest batched array, and the update saves a pass).
     """
 
     network: Network
@@ -87,7 +91,8 @@ def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula]
         if getattr(network, role) is None:
             raise ModelError(f"the model has no {role}", hint="declare it in the derivation block")
     prediction = prediction_tensor(network)
-    forward_compiler = Compiler(network, size_hints, values_available=False)
+    batch_axis = example_range(network) is None
+    forward_compiler = Compiler(network, size_hints, values_available=False, batch_axis=batch_axis)
     wanted = [network.loss] + ([prediction] if prediction else [])
     outputs = {tensor.key: forward_compiler.tensor(tensor).code for tensor in wanted}
     computed = {d.tensor.key: forward_compiler.computed[d.tensor] for d in network.definitions
@@ -97,7 +102,7 @@ def compile_network(network: Network, formulas: Mapping[Tensor, GradientFormula]
 
     defined = {d.tensor for d in network.definitions}
     gradient_compiler = Compiler(network, size_hints, values_available=True,
-                                  available=set(forward_compiler.computed) & defined)
+                                  available=set(forward_compiler.computed) & defined, batch_axis=batch_axis)
     for tensor, formula in formulas.items():
         if tensor not in network.parameters:
             raise ModelError(f"{formula.name} is not the gradient of a parameter",

@@ -1,7 +1,9 @@
-"""Data sets to train on: scikit-learn's bundled digits and iris, and a seeded synthetic one.
+"""Data sets to train on: scikit-learn's bundled digits, iris and breast cancer, and a seeded
+synthetic one.
 
 Inputs are standardised with the training split's statistics; targets are
-one-hot rows. Nothing is downloaded: digits and iris ship with scikit-learn.
+one-hot rows (and labels). Nothing is downloaded: the three ship with scikit-learn.
+Breast cancer has two classes, for models with a scalar 0/1 target (logistic regression).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from symbolic.errors import UsageError
 
 from .extras import need
 
-DatasetName = Literal["digits", "iris", "synthetic"]
+DatasetName = Literal["digits", "iris", "breast_cancer", "synthetic"]
 DATASETS: tuple[str, ...] = get_args(DatasetName)
 
 
@@ -62,7 +64,7 @@ def load_dataset(name: str, *, seed: int = 0, test_fraction: float = TEST_FRACTI
     """Load, split and standardise a data set.
 
     Args:
-        name: ``digits``, ``iris`` or ``synthetic``.
+        name: ``digits``, ``iris``, ``breast_cancer`` or ``synthetic``.
         seed: seeds the split (and the synthetic data).
         test_fraction: share of the samples held out for testing.
         synthetic: sizes of the synthetic data set.
@@ -82,7 +84,9 @@ def load_dataset(name: str, *, seed: int = 0, test_fraction: float = TEST_FRACTI
         classes = synthetic.classes  # as asked, even if a small draw missed one
     else:
         datasets = need("sklearn.datasets", f"the {name} data set")
-        bunch = datasets.load_digits() if name == "digits" else datasets.load_iris()
+        loader = {"digits": datasets.load_digits, "iris": datasets.load_iris,
+                  "breast_cancer": datasets.load_breast_cancer}[name]
+        bunch = loader()
         x, y = bunch.data.astype(np.float64), bunch.target.astype(np.int64)
         classes = len(bunch.target_names)
     return split(name, x, y, classes, seed=seed, test_fraction=test_fraction, dtype=dtype)

@@ -91,6 +91,34 @@ def collapse_deltas(factors: list, summed: set):
     return factors, summed
 
 
+def factor_out_of_sums(factors: list) -> list:
+    """f · Σ_k (g_k · u) → f · u · Σ_k g_k: factors that a sum's index does not reach leave it.
+
+    The contraction planner then sees them beside the sum: under the batch sum,
+    Σ_k δ_k W_{kj} x_i becomes ((δ W) ⊙ …)ᵀ x, a matrix product, instead of a
+    batch × J × I outer product summed afterwards; and Σ_k δ_k W_{kj} is the same
+    text, so computed once, in every formula that uses it.
+    """
+    flat = []
+    pending = list(factors)
+    while pending:
+        factor = pending.pop(0)
+        if not isinstance(factor, sympy.Sum):
+            flat.append(factor)
+            continue
+        body, limits = flatten_sum(factor)
+        bound = {symbol for symbol, _, _ in limits}
+        parts = sympy.Mul.make_args(body)
+        inner = [f for f in parts if f.free_symbols & bound]
+        outer = [f for f in parts if not f.free_symbols & bound]
+        if not outer or not inner:
+            flat.append(factor)
+            continue
+        flat.append(sympy.Sum(sympy.Mul(*inner), *limits))
+        pending = outer + pending
+    return flat
+
+
 def bound_indices(expr) -> set:
     return {limit[0] for s in expr.atoms(sympy.Sum) for limit in s.limits}
 

@@ -15,6 +15,7 @@ from symbolic.model.tensors import Network
 from .compile import GRADIENT_SCALE, CompiledNetwork
 from .datasets import Dataset
 from .extras import need
+from .layout import DataLayout, data_layout
 
 DType = Literal["float32", "float64"]
 DTYPES: tuple[str, ...] = get_args(DType)
@@ -73,33 +74,14 @@ class History:
         return self.records[-1]
 
 
-def model_sizes(network: Network, dataset: Dataset, hidden: int) -> dict[str, int]:
-    """Size of every index range: input and target from the data, the rest ``hidden``.
+def model_sizes(network: Network, dataset: Dataset, hidden: int, batch: int | None = None) -> dict[str, int]:
+    """Size of every index range: input and target from the data, an example range the batch,
+    the rest ``hidden`` (see :meth:`DataLayout.sizes`).
 
     Raises:
-        UsageError: the input or target is not a vector, or the sizes do not fit the data.
+        UsageError: the input or target has a shape no data set fills, or the sizes do not fit the data.
     """
-    roles = {"input": (network.input, dataset.features, "features"),
-             "target": (network.target, dataset.classes, "classes")}
-    sizes: dict[str, int] = {}
-    for role, (tensor, size, what) in roles.items():
-        if tensor is None or len(tensor.ranges) != 1:
-            shape = "×".join(tensor.ranges) if tensor is not None and tensor.ranges else "a scalar"
-            raise UsageError(f"the {role} {tensor.name if tensor else ''} is {shape}, but the {dataset.name} "
-                             f"data give one vector of {size} {what} per sample",
-                             hint=f"write the {role} with one index, e.g. x_i")
-        (name,) = tensor.ranges
-        if sizes.get(name, size) != size:
-            raise UsageError(f"the model gives input and target the same size {name}, but {dataset.name} "
-                             f"has {dataset.features} features and {dataset.classes} classes",
-                             hint="use different index letters for input and output")
-        sizes[name] = size
-    if hidden < 1:
-        raise UsageError(f"--hidden must be positive, not {hidden}")
-    ordered = {}
-    for name in network.index_ranges.values():
-        ordered[name] = sizes.get(name, hidden)
-    return {**ordered, **sizes}
+    return data_layout(network).sizes(network, dataset, hidden, DEFAULTS.batch if batch is None else batch)
 
 
 def initial_parameters(network: Network, sizes: dict[str, int], seed: int, dtype: DType) -> dict[str, np.ndarray]:
@@ -128,14 +110,15 @@ class Trainer:
         self.compiled = compiled
         self.settings = settings
         self.data = dataset.astype(settings.dtype)
-        self.sizes = model_sizes(network, dataset, settings.hidden)
+        self.layout: DataLayout = data_layout(network)
+        self.sizes = self.layout.sizes(network, dataset, settings.hidden, settings.batch)
+        self.targets = self.layout.targets(self.data.t_train, self.data.y_train)
         self.parameters = initial_parameters(network, self.sizes, settings.seed, settings.dtype)
         self.velocity = {key: np.zeros_like(value) for key, value in self.parameters.items()}
         self._step_sizes = {**self.sizes, GRADIENT_SCALE: settings.lr}  # gradients come out as lr · gradient
         self.rng = np.random.default_rng(settings.seed + 1)
         self.progress = progress
-        self.keys = (network.input.key, network.target.key, network.loss.key,
-                     compiled.prediction.key if compiled.prediction else None)
+        self.keys = (network.loss.key, compiled.prediction.key if compiled.prediction else None)
 
     def fit(self) -> History:
         """Run every epoch, evaluating on both splits after each.
@@ -162,24 +145,31 @@ class Trainer:
 
         Returns the mean loss and the accuracy of the batches as they were seen (before each update).
         """
-        x, t, y = self.data.x_train, self.data.t_train, self.data.y_train
-        x_key, t_key, loss_key, prediction_key = self.keys
-        forward, gradients, sizes = self.compiled.forward, self.compiled.gradients, self.sizes
+        x, targets, y = self.data.x_train, self.targets, self.data.y_train
+        loss_key, prediction_key = self.keys
+        layout, forward, gradients = self.layout, self.compiled.forward, self.compiled.gradients
         parameters, batch = self.parameters, self.settings.batch
         order = self.rng.permutation(len(y))
         total, correct = 0.0, 0
         for start in range(0, len(y), batch):
             rows = order[start:start + batch]
-            data = {x_key: x[rows], t_key: t[rows]}
-            values = forward(parameters, data, sizes)
-            batch_loss = float(values[loss_key].sum())
+            data = layout.feed(x[rows], targets[rows])
+            values = forward(parameters, data, layout.with_rows(self.sizes, len(rows)))
+            batch_loss = self._loss_sum(values[loss_key], len(rows))
             if not math.isfinite(batch_loss):
                 raise self._diverged(batch_loss)
             total += batch_loss
             if prediction_key:
-                correct += int(np.count_nonzero(values[prediction_key].argmax(axis=1) == y[rows]))
-            self._update(gradients(parameters, data, self._step_sizes, values))
+                correct += int(np.count_nonzero(layout.labels(values[prediction_key]) == y[rows]))
+            self._update(gradients(parameters, data, layout.with_rows(self._step_sizes, len(rows)), values))
         return total / len(y), (correct / len(y) if prediction_key else math.nan)
+
+    def _loss_sum(self, loss: np.ndarray, rows: int) -> float:
+        """The loss summed over rows: per sample, the sum; batch-indexed, the batch's loss once per
+        row, so that the reported loss is the batch loss averaged over batches as they are trained."""
+        if self.layout.example is None:
+            return float(loss.sum())
+        return float(loss) * rows
 
     def _update(self, steps: dict[str, np.ndarray]) -> None:
         """v ← μ v − s; p ← p + v (p ← p − s without momentum), s = lr · gradient as the
@@ -197,14 +187,20 @@ class Trainer:
 
     def evaluate(self, x: np.ndarray, t: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         """Mean loss and accuracy over a whole split, without updating."""
-        x_key, t_key, loss_key, prediction_key = self.keys
+        loss_key, prediction_key = self.keys
+        layout = self.layout
+        targets = layout.targets(t, y)
+        # a batch-indexed loss may sum over its rows: evaluate it on batches of the training size
+        chunk = EVALUATION_CHUNK if layout.example is None else self.settings.batch
         total, correct = 0.0, 0
-        for start in range(0, len(y), EVALUATION_CHUNK):
-            rows = slice(start, start + EVALUATION_CHUNK)
-            values = self.compiled.forward(self.parameters, {x_key: x[rows], t_key: t[rows]}, self.sizes)
-            total += float(values[loss_key].sum())
+        for start in range(0, len(y), chunk):
+            rows = slice(start, start + chunk)
+            count = len(y[rows])
+            values = self.compiled.forward(self.parameters, layout.feed(x[rows], targets[rows]),
+                                           layout.with_rows(self.sizes, count))
+            total += self._loss_sum(values[loss_key], count)
             if prediction_key:
-                correct += int(np.count_nonzero(values[prediction_key].argmax(axis=1) == y[rows]))
+                correct += int(np.count_nonzero(layout.labels(values[prediction_key]) == y[rows]))
         return total / len(y), (correct / len(y) if prediction_key else math.nan)
 
     def _check_loss(self, loss: float, epoch: int, initial: float) -> None:

@@ -3,7 +3,8 @@
 A model is drawn when its forward definitions form a chain of layers: an input
 vector, then groups of vector definitions that share one index range (``z_j``,
 ``h_j``), each group reached from the previous one through a weight matrix
-leaf whose ranges are the two layers' ranges (``w_{ij}``: I×J).
+leaf whose ranges are the two layers' ranges, in either order (``w_{ij}``: I×J,
+input × output, or ``W_{ji}``: J×I, output × input as in z_j = Σ_i W_{ji} x_i).
 """
 
 from __future__ import annotations
@@ -70,7 +71,13 @@ def layered(context: Context) -> LayeredNetwork | None:
             groups.append(Layer(size, letters_for((size,), index_ranges)[0]))
         groups[-1].names.append(definition.tensor.latex)
     leaves = network.leaves
-    weights = {t.ranges: t for t in leaves if len(t.ranges) == 2}
+    weights: dict[tuple[str, ...], Tensor] = {}
+    for t in leaves:  # input × output first: W_{ji} (J×I) is the weight from I to J when w_{ij} is absent
+        if len(t.ranges) == 2:
+            weights.setdefault(t.ranges, t)
+    for t in leaves:
+        if len(t.ranges) == 2:
+            weights.setdefault(t.ranges[::-1], t)
     if not groups:
         return None
     inputs = [t for t in leaves if len(t.ranges) == 1 and t != network.target
@@ -84,7 +91,8 @@ def layered(context: Context) -> LayeredNetwork | None:
     pairs = [(a.size, b.size) for a, b in zip(layers, layers[1:])]
     if len({layer.size for layer in layers}) != len(layers) or any(p not in weights for p in pairs):
         return None
-    drawn = LayeredNetwork(layers, [tensor_latex(weights[p], letters_for(p, index_ranges)) for p in pairs])
+    drawn = LayeredNetwork(layers, [tensor_latex(weights[p], letters_for(weights[p].ranges, index_ranges))
+                                    for p in pairs])
     if network.loss is not None:
         drawn.loss = network.loss.latex
     if network.target is not None and len(network.target.ranges) == 1:
