@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import sympy
 from .calculus.generic import proved
 from .diagnose import diagnose
 from .engine.arithmetic import check_arithmetic, rebracket
+from .engine.regions import KINK_NOTE
 from .engine.verify import Outcome, check_identity, parse_condition
 from .errors import (GradproofError, ModelError, NotationError, NotesError, Span,
                      TimeLimitReached, internal_error, one_line, time_limit)
@@ -19,7 +21,7 @@ from .latex.parse import parse_latex
 from .model.context import Context, build_context, lhs_tensor
 from .model.index_notation import Grad, free_indices, split_symbol
 from .model.tensors import Definition
-from .notes import ChainSource, ContextSource, Note, Problem, Term, parse_note, read_note
+from .notes import ChainSource, ContextSource, Note, Premises, Problem, Term, parse_note, read_note
 from .results import (NO_BLOCK_MESSAGE, ClaimResult, FileReport, StepResult, UnreadDisplay,
                       chain_summary, chain_verdict)
 from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
@@ -101,6 +103,7 @@ class NoteChecker:
         self.last_term: tuple[Term, object] | None = None
         self.case: tuple[tuple[Term, object], str] | None = None  # (continued term, condition)
         self.unread: list[UnreadDisplay] = []  # displays that hold no claim
+        self.premises = Premises()  # A \Rightarrow B: B is refuted only where A holds
 
     def run(self) -> FileReport:
         start = time.perf_counter()
@@ -117,7 +120,7 @@ class NoteChecker:
             elif isinstance(item, ChainSource):
                 if not self.options.claims and not _may_define(item):
                     continue
-                record = self._chain(item)
+                record = self.premises.follow(item, self._chain(item))
                 if record is not None:
                     report.claims.append(record)
         if self.options.claims and all(c.expected is None and c.verdict in NOT_CLAIMS
@@ -182,6 +185,7 @@ class NoteChecker:
             record = self._timed_out(chain, base)
         except GradproofError as err:
             record = error_record(self.note.path, err, chain.span, **base)
+            self.last_term = (terms[-1], None)  # a display that goes on with '= …' is checked on its own
         except RecursionError:
             record = error_record(self.note.path, ModelError(
                 "this claim and the definitions it uses are nested too deeply to be checked "
@@ -238,6 +242,7 @@ class NoteChecker:
                 "this display has a label but no '=': there is no claim to check", terms[0].span,
                 "write what it equals (X = …), or drop the label if it is not a claim"),
                 terms[0].span, label=chain.label, source=chain.source, expected=chain.expect)
+        self.last_term = (terms[0], None) if chain.display else self.last_term  # '= …' may go on from it
         try:
             parse_latex(terms[0].text, terms[0].span)
         except GradproofError as err:
@@ -294,6 +299,9 @@ class NoteChecker:
         path = self.note.path
         span = chain.span  # a continued chain is reported where its display is
         definition = self._definition(terms) if len(terms) == 2 and not chain.continues else None
+        if chain.defining and definition is None:  # X := E is never checked as a claim
+            raise NotesError(f"'{terms[0].text}' is defined with := or \\equiv but already has a meaning here",
+                             chain.span, "write '=' to check the equation, or define a new name")
         if definition is not None:
             self.context = self.context.with_definition(definition)
             self.contexts[-1] = self.context
@@ -332,6 +340,9 @@ class NoteChecker:
 
     def _definition(self, terms: list[Term]) -> Definition | None:
         """A new single symbol on the left defines it for the rest of the context."""
+        shorthand = self.context.expand_shorthand(terms[0].text)
+        if shorthand is not None and shorthand.edits:
+            return None  # d\mu = …: the loss's gradient by μ, a claim
         raw = parse_latex(terms[0].text, terms[0].span)
         if not isinstance(raw.expr, sympy.Symbol) or raw.derivatives:
             return None
@@ -389,8 +400,12 @@ class NoteChecker:
                     except TimeLimitReached:
                         holds = False
                     if holds:
+                        if not outcome.sizes_settle:  # the concrete sizes agreed; the proof decides
+                            _fill(step, dataclasses.replace(outcome, verdict=Verdict.VERIFIED))
                         step.verdict = Verdict.PROVED
                         step.message = "proved for every size; " + step.message
+                if step.verdict.holds and outcome.piecewise:
+                    step.message += f"; {KINK_NOTE}"
             if not first and not step.verdict.holds and _substitutes_numbers(left, right, lhs, rhs):
                 step = StepResult(Verdict.SKIPPED, _tex(left), _tex(right), right.span.line,
                                   right.span.column, "substitution of numbers: not checked",

@@ -22,13 +22,16 @@ class Counterexample:
     rhs: str
     # the same values for tools: {"tensor": "W", "ranges": ["J", "I"], "index": [1, 2], "value": "-7/4"}
     values: list[dict[str, Any]] = field(default_factory=list)
+    # for piecewise functions, the sign region the point lies in: "z_{1} < 0, z_{2} > 0"
+    region: str | None = None
 
     def describe(self, shown: int = 8) -> str:
         sizes = ", ".join(f"{k}={v}" for k, v in self.sizes.items())
         idx = ", ".join(f"{k}={v}" for k, v in self.indices.items())
         items = list(self.leaves.items())
         leaves = ", ".join(f"{k}={v}" for k, v in items[:shown]) + (", …" if len(items) > shown else "")
-        where = f"at {sizes}" + (f", {idx}" if idx else "") + (f"; {leaves}" if leaves else "")
+        region = f", where {self.region}" if self.region else ""
+        where = f"at {sizes}" + (f", {idx}" if idx else "") + region + (f"; {leaves}" if leaves else "")
         return f"{where}: left = {self.lhs}, right = {self.rhs}"
 
 

@@ -23,6 +23,11 @@ COUNTEREXAMPLE_POINTS = 4          # points tried before saying "undecided"
 EVALUATION_DIGITS = 40             # mpmath precision for real-function evaluation
 AGREEMENT_TOLERANCE = 1e-25        # relative difference below which two values agree
 RANDOM_SEED = 20261127
+# Piecewise functions (ReLU, the step, |u|): a step is checked on every sign pattern of
+# their arguments at one size assignment, up to this many patterns; a counterexample for
+# a pattern is looked for among this many drawn points.
+MAX_SIGN_REGIONS = 4096
+REGION_DRAWS = 400
 
 # Time limit for one claim (seconds); the CLI's --timeout overrides it.
 DEFAULT_TIMEOUT = 60.0

@@ -212,6 +212,17 @@ class Concrete:
             return expr.func(*[self.value(a, env) for a in expr.args])
         raise NotationError(f"cannot evaluate '{expr}'")
 
+    def entry_names(self) -> dict[sympy.Expr, str]:
+        """Values computed so far, each with the entry it is the value of (``z_{2}``)."""
+        names = {}
+        for symbol, (tensor, idx) in self.leaves.items():
+            shown = ",".join(str(i + 1) for i in idx)
+            names[symbol] = f"{tensor.latex}_{{{shown}}}" if idx else tensor.latex
+        for (tensor, idx), value in self._values.items():
+            shown = ",".join(str(i + 1) for i in idx)
+            names.setdefault(value, f"{tensor.latex}_{{{shown}}}" if idx else tensor.latex)
+        return names
+
     def entry_value(self, entry: Entry) -> sympy.Expr:
         cached = self._values.get(entry)
         if cached is not None:

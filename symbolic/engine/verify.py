@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import mpmath
 import sympy
@@ -31,6 +31,7 @@ from ..settings import (COUNTEREXAMPLE_POINTS, MAX_SIZE_ASSIGNMENTS, RANDOM_SEED
 from ..verdicts import Verdict
 from .concrete import Concrete
 from .exact import TooLarge, Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
+from .regions import check_regions, describe, piecewise_arguments, point_in
 from .size_degree import size_degrees, size_grid
 
 
@@ -84,6 +85,7 @@ class Outcome:
     assignments: int = 0
     counterexample: Counterexample | None = None
     sizes_settle: bool = True  # False: only the all-sizes proof can decide this step
+    piecewise: bool = False  # a piecewise function (ReLU, the step, |u|) is in the step
 
 
 def size_assignments(network: Network) -> list[dict[str, int]]:
@@ -158,16 +160,26 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
         assignments = size_assignments(network)
     # a chain's condition applies to the steps that have its indices
     condition = Condition(tuple(p for p in condition.pairs if {p[0], p[1]} <= set(free)))
-    checked, count, suspicious, too_large = [], 0, None, None
+    checked, count, suspicious, too_large, piecewise = [], 0, None, None, False
     evaluated = COUNTEREXAMPLE_POINTS  # fewest points evaluated at a suspicious instance
     for sizes in assignments:
         concrete = Concrete(network, sizes)
         for env in _index_values(free, network, sizes, condition):
             left, right = concrete.value(lhs, env), concrete.value(rhs, env)
+            piecewise = piecewise or any(piecewise_arguments(concrete, side) for side in (left, right))
             for subs in _instances(assumptions, concrete):
                 count += 1
                 difference = (left - right).xreplace(subs) if subs else left - right
                 if not _zero(difference):
+                    regions = check_regions(concrete, difference, _zero)
+                    if regions is not None and not regions.too_many:
+                        if not regions.failing:  # zero on every sign region of ReLU & co.
+                            continue
+                        inside = region_counterexample(concrete, left, right, subs, env, regions.failing)
+                        if inside is not None:
+                            found, where = inside
+                            return Outcome(Verdict.REFUTED, f"the two sides differ where {where}",
+                                           checked + [sizes], count, found)
                     found, points = compare(concrete, left, right, subs, env)
                     if found is not None:
                         return Outcome(Verdict.REFUTED, "the two sides differ", checked + [sizes],
@@ -198,7 +210,7 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
                        "on the sizes in a way that no number of checked sizes settles (a size "
                        "inside a function, or too high a degree), and it is not proved for "
                        "every size", checked, count, sizes_settle=False)
-    return Outcome(Verdict.VERIFIED, "", checked, count)
+    return Outcome(Verdict.VERIFIED, "", checked, count, piecewise=piecewise)
 
 
 def _zero(difference) -> bool:
@@ -236,12 +248,7 @@ def compare(concrete: Concrete, left, right, subs: dict, env: dict) -> tuple[Cou
     with working_precision():
         for attempt in range(COUNTEREXAMPLE_POINTS):
             draw = leaf_draw(RANDOM_SEED + attempt)
-            leaves = {k: v for k, v in subs.items() if isinstance(v, sympy.Rational)}  # one-hot
-            for key, value in subs.items():  # Σ t = 1: the eliminated entry follows the others
-                if key not in leaves:
-                    for s in sorted(value.free_symbols, key=str):
-                        leaves.setdefault(s, draw())
-                    leaves[key] = value.xreplace(leaves)
+            leaves = _first_leaves(subs, draw)
             memo: dict = {}
             try:
                 a = real_value(left, concrete, leaves, draw, memo)
@@ -252,15 +259,54 @@ def compare(concrete: Concrete, left, right, subs: dict, env: dict) -> tuple[Cou
                 continue
             evaluated += 1
             if differ(a, b):
-                shown = [(s, v) for s, v in sorted(leaves.items(), key=lambda kv: _leaf_order(concrete, kv[0]))
-                         if s in concrete.leaves]
-                return Counterexample(
-                    sizes=dict(concrete.sizes),
-                    indices={str(k): int(v) + 1 for k, v in env.items()},
-                    leaves={_leaf_name(concrete, s): str(v) for s, v in shown},
-                    lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS),
-                    values=[_leaf_value(concrete, s, v) for s, v in shown]), evaluated
+                return _counterexample(concrete, env, leaves, a, b), evaluated
     return None, evaluated
+
+
+def region_counterexample(concrete: Concrete, left, right, subs: dict, env: dict,
+                          regions: list[dict]) -> tuple[Counterexample, str] | None:
+    """A point inside one of ``regions`` (sign patterns of piecewise arguments) where the two
+    sides differ, with the region described; None if no drawn point is inside any of them."""
+    with working_precision():
+        for signs in regions:
+            inside = point_in(concrete, signs, lambda draw: _first_leaves(subs, draw))
+            if inside is None:
+                continue
+            leaves, draw = inside
+            memo: dict = {}
+            try:
+                a = real_value(left, concrete, leaves, draw, memo)
+                b = real_value(right, concrete, leaves, draw, memo)
+            except (Undefined, ZeroDivisionError, ValueError, TypeError):
+                continue
+            if not isinstance(a, mpmath.mpc) and not isinstance(b, mpmath.mpc) and differ(a, b):
+                difference = (left - right).xreplace(subs) if subs else left - right
+                where = describe(concrete, signs, difference, _zero)
+                return replace(_counterexample(concrete, env, leaves, a, b), region=where), where
+    return None
+
+
+def _first_leaves(subs: dict, draw) -> dict:
+    """The leaves an assumption instance fixes: a one-hot target's entries, and Σ t = 1's
+    eliminated entry following the others."""
+    leaves = {k: v for k, v in subs.items() if isinstance(v, sympy.Rational)}
+    for key, value in subs.items():
+        if key not in leaves:
+            for s in sorted(value.free_symbols, key=str):
+                leaves.setdefault(s, draw())
+            leaves[key] = value.xreplace(leaves)
+    return leaves
+
+
+def _counterexample(concrete: Concrete, env: dict, leaves: dict, a, b) -> Counterexample:
+    shown = [(s, v) for s, v in sorted(leaves.items(), key=lambda kv: _leaf_order(concrete, kv[0]))
+             if s in concrete.leaves]
+    return Counterexample(
+        sizes=dict(concrete.sizes),
+        indices={str(k): int(v) + 1 for k, v in env.items()},
+        leaves={_leaf_name(concrete, s): str(v) for s, v in shown},
+        lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS),
+        values=[_leaf_value(concrete, s, v) for s, v in shown])
 
 
 def _leaf_order(concrete: Concrete, symbol):

@@ -50,13 +50,10 @@ REWRITES: list[tuple[str, str]] = [
 # [k = i] as an Iverson bracket for two index letters (optionally primed).
 IVERSON = re.compile(r"\[\s*([a-zA-Z]'*)\s*=\s*([a-zA-Z]'*)\s*\]")
 
-# Functions that are not differentiable everywhere: rejected with a message.
+# Functions that are not differentiable anywhere they change: rejected with a message.
 # Keys are lower case: looked up with the function's name lowered.
-NON_DIFFERENTIABLE = {
-    "max": "max", "min": "min", "abs": "abs", "relu": "ReLU",
-    "\\text{relu}": "ReLU", "\\operatorname{relu}": "ReLU", "\\mathrm{relu}": "ReLU",
-    "sign": "sign", "floor": "floor", "ceiling": "ceiling", "heaviside": "step",
-}
+# (ReLU, max, min, |u|, sign and the step are read: piecewise, checked region by region.)
+NON_DIFFERENTIABLE = {"floor": "floor", "ceiling": "ceiling"}
 
 # Commands latex2sympy2 reads as functions of any argument, and the name it gives them.
 NATIVE = {r"\tanh": "tanh", r"\exp": "exp", r"\log": "log", r"\ln": "log"}
@@ -119,3 +116,23 @@ CALLED = CallRegistry(r"\sigma")
 # has it, so nothing an author writes can be read as one of them.
 INTERNAL = "\0"
 WHOLE_RANGE = INTERNAL + "all"  # the upper bound of a sum written without one (\sum_k)
+
+# -- superscripts on names ----------------------------------------------------------------
+# A superscript written on a name (z^l_j, W^{(2)}_{kj}, \sigma^2_j, x^{(i)}) is carried into
+# the symbol's name, and the model stage decides what it is: a layer label, an example index,
+# a name such as the variance \sigma^2, or — only where nothing else can be meant — a power.
+# Names that can carry one: a single letter (never e, the exponential) or a Greek letter.
+GREEK_HEADS = (
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
+    "iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi",
+    "varphi", "chi", "psi", "omega", "Delta", "Gamma", "Theta", "Lambda", "Xi", "Pi", "Sigma",
+    "Phi", "Psi", "Omega")
+# The superscripts that are carried: a label letter with an offset (l, L, l+1, l-1, \ell) or a
+# whole number, either one bare or in ( ) or [ ]. Anything else (^{-1}, ^{3/2}, ^T, ^{2k}) is
+# left to the grammar, or to the located errors of text.check_superscripts.
+NAME_SUPERSCRIPT = re.compile(r"[(\[]?\s*(?:(?:\\ell(?![A-Za-z])|[A-Za-z])\s*(?:[+-]\s*\d+)?|\d+)\s*[)\]]?")
+# Marks and characters of a carried superscript inside the symbol name: none of them can be
+# written in LaTeX source, so a carried superscript is never confused with a subscript.
+SUPERSCRIPT_MARK = "\x01"
+SUPERSCRIPT_CODE = {"(": "\x02", ")": "\x03", "[": "\x04", "]": "\x05", "+": "\x06", "-": "\x07",
+                    "\\": "\x0e"}

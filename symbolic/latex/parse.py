@@ -21,7 +21,10 @@ from ..errors import LatexError, Span, one_line
 from ..settings import MAX_NESTING
 from . import grammar
 from .limits import check_numbers, check_text_size
+from .markup import excluded_factor, rewrite_markup
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
+from .brackets import read_bracket_subscripts, read_cases, read_indicators
+from .primes import read_primes
 from .text import check_primes, check_superscripts, closing, equals_outside_braces, next_operand, normalise, read_group
 
 _CALL = CALLED  # a registry the model stage fills (see notation.CallRegistry)
@@ -105,6 +108,7 @@ class StandIns:
         self.pool = [c for c in _MASK_POOL if c not in used]
         self.meaning: dict[str, str] = {}  # letter -> symbol name
         self.whole_range = self._lend(WHOLE_RANGE)
+        self.factors: dict[sympy.Symbol, sympy.Expr] = {}  # cut-out markup -> what it stands for
 
     def take(self, meaning: str) -> str | None:
         """A fresh letter for ``meaning``, or None when every letter is in use."""
@@ -117,6 +121,12 @@ class StandIns:
     def internal(self, kind: str, span: Span | None = None) -> str:
         """A letter standing for a cut-out piece, whose symbol name no author can write."""
         return self._lend(f"{INTERNAL}{kind}{len(self.meaning)}", span)
+
+    def excluding(self, summed: str, excluded: str, span: Span | None = None) -> str:
+        """A letter for the factor 1 − δ of a sum written ``\\sum_{k \\neq i}``."""
+        letter = self.internal("ne", span)
+        self.factors[sympy.Symbol(self.name(letter))] = excluded_factor(summed, excluded)
+        return letter
 
     def _lend(self, name: str, span: Span | None = None) -> str:
         letter = self.take(name)
@@ -215,6 +225,9 @@ class _Extractor:
                 if sub:
                     wrt, k = read_group(s, m.end() + sub.end())
                     of, end = _read_mention(s, k)
+                    arguments = _ARGUMENTS.match(s, end) if re.fullmatch(r"\s*[A-Za-z]\s*", of) else None
+                    if arguments:  # \nabla_{\theta} J(\theta): the loss written with its parameters
+                        of, end = of + arguments.group(0), arguments.end()
                     if not of.strip() or of.strip() in "=+-":
                         of, end = None, k
                     replacement = self.placeholder(of, wrt, s[end:])
@@ -237,6 +250,9 @@ class _Extractor:
             i = start + len(replacement)
 
 
+# (\theta), (w, b), (\theta_0, \theta_1): a parenthesised list of names
+_NAME = r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*"
+_ARGUMENTS = re.compile(rf"\s*\({_NAME}(?:,{_NAME})*\)")
 _MENTION = re.compile(r"(?<![\\A-Za-z])(\\[A-Za-z]+|[A-Za-z])\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9])")
 # Stand-in letters: not d, e, i, p (normalising writes d, e and the p of k_{p} for k'; latex2sympy2
 # reads d, e and i specially) nor D, E, I.
@@ -325,6 +341,8 @@ def parse_normalised(text: str, span: Span, written: str | None, stand_ins: Stan
         expr = stand_ins.restore(expr)
         if extractor.calls:
             expr = expr.xreplace(extractor.calls)
+        if stand_ins.factors:
+            expr = expr.xreplace(stand_ins.factors)
     if isinstance(expr, (list, tuple)) or not isinstance(expr, sympy.Basic):
         raise LatexError(f"'{quoted(written)}' is not a single expression", span,
                          "write one expression per side of '='")
@@ -371,11 +389,15 @@ def parse_latex(text: str, span: Span) -> RawExpr:
     """
     check_text_size(text, span)
     check_braces(text, span)
-    check_superscripts(text, span)
-    check_primes(text, span)
+    written = text  # error messages quote the author's text, not the rewrites below
+    text, checked = read_primes(text)  # checked: the text with the primes read blanked
+    check_superscripts(checked, span)
+    check_primes(checked, span)
+    text = read_indicators(read_bracket_subscripts(read_cases(text, span), span), span)
     stand_ins = StandIns(text)
     try:
-        normalised = normalise(text, stand_ins.whole_range)
+        marked = rewrite_markup(text, span, lambda summed, excluded: stand_ins.excluding(summed, excluded, span))
+        normalised = normalise(marked, stand_ins.whole_range)
     except LatexError as err:
         raise err.located(span)
-    return parse_normalised(normalised, span, text, stand_ins)
+    return parse_normalised(normalised, span, written, stand_ins)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from ..errors import LatexError
-from .notation import COSMETIC, IVERSON, REWRITES
+from .notation import (CALLED, COSMETIC, GREEK_HEADS, IVERSON, NAME_SUPERSCRIPT, REWRITES,
+                       SUPERSCRIPT_CODE, SUPERSCRIPT_MARK)
 
 _COSMETIC = re.compile("|".join(COSMETIC))
 _REWRITES = [(re.compile(p), r) for p, r in REWRITES]
@@ -23,6 +24,7 @@ def normalise(text: str, whole_range: str) -> str:
     ``whole_range`` is the symbol written as the upper bound of a sum that has none.
     """
     text = _COSMETIC.sub(" ", text)
+    text = carry_name_superscripts(text)  # first: W^1_{ji} is not W to the power 1_{ji}
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)
     text = IVERSON.sub(lambda m: rf"\delta_{{{m.group(1)}{m.group(2)}}}", text)
@@ -155,9 +157,81 @@ def next_operand(s: str, i: int) -> int:
     return j
 
 
-# Superscripts that are not powers: a transpose, or a layer or example number in brackets.
-# latex2sympy2 drops ^T and ^\top without a word and reads ^{(2)} as a square; gradproof
-# reads neither yet, so each is an error at its position rather than a misreading.
+# a letter that is not part of a word or a command, nor itself a sub- or superscript
+_HEAD = re.compile(r"(?:(?<![\\A-Za-z_^])([A-Za-z])|(?<![_^])(?<![_^]\s)\\(%s))(?![A-Za-z])"
+                   % "|".join(GREEK_HEADS))
+_TRANSPOSE_LABEL = re.compile(r"\s*(?:T|\\top|\\intercal)\s*$")
+
+
+def name_superscripts(text: str, called: bool = False) -> list[tuple[int, int, str, str | None, str, int]]:
+    """Each name written with a superscript that gradproof carries into the name.
+
+    Returns ``(start, end, head, subscript, superscript, caret)`` per occurrence: ``z^l_j``,
+    ``z_j^{l+1}``, ``W^{(2)}_{kj}``, ``a^{[l]}``, ``\\sigma^2_j``, ``x^{(i)}``. Not carried:
+    the exponential ``e^{…}``, a call ``\\sigma^2(x)`` (a power of the call), a transpose
+    ``^T``, and superscripts that are not a label or a whole number (``x^{-1}``). A name
+    without a subscript followed by ``(`` (``g^{[l]}(z)``, a function of a layer?) only when
+    ``called``; with one (``a^l_j(1 - a^l_j)``) it is a factor, as ``x_i(o_k)`` is.
+    """
+    found = []
+    for m in _HEAD.finditer(text):
+        head = m.group(1) or "\\" + m.group(2)
+        if head == "e":
+            continue
+        i, sub, sup, caret = m.end(), None, None, -1
+        for _ in range(2):
+            mark = re.match(r"\s*([_^])", text[i:])
+            if not mark:
+                break
+            if mark.group(1) == "_" and sub is None:
+                sub, i = read_group(text, i + mark.end())
+            elif mark.group(1) == "^" and sup is None:
+                caret = i + mark.start(1)
+                sup, i = read_group(text, i + mark.end())
+            else:
+                break
+        if sup is None or not _carried(sup) or (sub is not None and sub.strip() == ""):
+            continue
+        if re.match(r"\s*\(", text[i:]) and (head.lstrip("\\") in CALLED
+                                               or (sub is None and not called)):
+            continue  # \sigma^2(x): the square of a call; g^{[l]}(z): see check_superscripts
+        found.append((m.start(), i, head, sub, " ".join(sup.split()), caret))
+    return found
+
+
+def _carried(sup: str) -> bool:
+    sup = sup.strip()
+    if not NAME_SUPERSCRIPT.fullmatch(sup) or _TRANSPOSE_LABEL.match(sup):
+        return False
+    opened, closed = sup[0] in "([", sup[-1] in ")]"
+    return opened == closed and (not opened or "([".index(sup[0]) == ")]".index(sup[-1]))
+
+
+def canonical_superscript(sup: str) -> str:
+    """A carried superscript as it is kept in a name: no spaces (``l + 1`` is ``l+1``)."""
+    return re.sub(r"\s+", "", sup)
+
+
+def carry_name_superscripts(text: str) -> str:
+    """``z^{l+1}_j`` becomes one subscripted symbol whose subscript also holds the superscript,
+    coded so that nothing an author writes can produce it; the model stage decodes it
+    (:func:`symbolic.model.index_notation.split_symbol`) and decides what it means."""
+    out, at = [], 0
+    for start, end, head, sub, sup, _caret in name_superscripts(text):
+        code = "".join(SUPERSCRIPT_CODE.get(c, c) for c in canonical_superscript(sup))
+        out.append(text[at:start])
+        # spaced, so that the parser always lends the name a letter (after a letter, as in
+        # x\\sigma^2, it would not), and never sees the marks
+        out.append(f" {head}_{{{(sub or '').strip()}{SUPERSCRIPT_MARK}{code}}} ")
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+# Superscripts that are not powers: a transpose, or a layer or example number in brackets
+# that is not on a name (\hat{y}^{(i)}, a^{[l-1]T}). latex2sympy2 drops ^T and ^\top without a
+# word and reads ^{(2)} as a square; gradproof reads neither, so each is an error at its
+# position rather than a misreading. On a name, name_superscripts carries them.
 _TRANSPOSE = re.compile(r"\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\}|"
                         r"\\mathrm\s*\{\s*T\s*\}|\\mathbf\s*\{\s*T\s*\})(?![A-Za-z])")
 _BRACKETED = re.compile(r"\^\s*(?:\{\s*)?[(\[]")
@@ -167,19 +241,38 @@ _EXPONENTIAL_BASE = re.compile(r"(?:(?<![A-Za-z\\])e|\\mathrm\s*\{\s*e\s*\}|\\ex
 def check_superscripts(text: str, span) -> None:
     """Raise a LatexError at a superscript that is not a power: ``W^T``, ``x^\\top``,
     ``W^{(2)}``, ``a^{[l]}``, ``x^{(i)}`` (``e^{(a + b)}`` stays an exponential)."""
+    control = re.search("[%s]" % re.escape(SUPERSCRIPT_MARK + "".join(SUPERSCRIPT_CODE.values())), text)
+    if control:  # they code carried superscripts: written by an author they would be read as one
+        raise LatexError(f"control character U+{ord(control.group(0)):04X} in the math",
+                         span.shifted(text[:control.start()]), "remove it")
+    carried = {caret for *_, caret in name_superscripts(text)}
+    for start, _end, head, sub, sup, caret in name_superscripts(text, called=True):
+        if caret not in carried and not sup.isdigit():
+            written = " ".join(text[start:_end].split())
+            raise LatexError(f"'{written}(…)' is a name with the superscript {sup} followed by a "
+                             "parenthesis: a function of a layer or an example is not read",
+                             span.shifted(text[:caret]),
+                             "write the activation as a named function, e.g. \\sigma(z^l_j), or "
+                             "put a product's factors in the other order")
     for pattern, what, hint in (
             (_TRANSPOSE, "a transpose", "matrix notation is not read yet: write the claim in "
                                         "index notation, e.g. \\sum_j w_{jk} \\delta_j"),
             (_BRACKETED, "a superscript in brackets (a layer or an example number)",
-             "layer and example superscripts are not read yet: name the quantity without "
-             "one, e.g. w2_{kj} for W^{(2)}_{kj}")):
+             "a layer or example superscript is read on a letter or a Greek letter "
+             "(W^{(2)}_{kj}, x^{(i)}_j) and in no other place: name the quantity with one letter")):
         for match in pattern.finditer(text):
+            if text.index("^", match.start()) in carried:
+                continue  # a layer, an example or a name: the model stage reads it
             if pattern is _BRACKETED and _EXPONENTIAL_BASE.search(text, 0, match.start()):
                 continue
             _group, end = read_group(text, text.index("^", match.start()) + 1)
             written = " ".join(text[match.start():end].split())
             raise LatexError(f"'{written}' is {what}, not a power", span.shifted(text[:match.start()]),
                              hint)
+
+
+# A function's name right before a prime: a command or a single letter that is no subscript.
+_FUNCTION_NAME_BEFORE = re.compile(r"(?:\\[A-Za-z]+|(?<![A-Za-z_^{\\])[A-Za-z])\s*$")
 
 
 def check_primes(text: str, span) -> None:
@@ -214,6 +307,13 @@ def check_primes(text: str, span) -> None:
                     if text[start] == "\\" or (i - start) > 12:
                         break
                 written = text[start:i + 1].strip() or "'"
+                called = re.match(r"'*\s*\(", text[i:])  # f'(x): a function's derivative
+                if called and _FUNCTION_NAME_BEFORE.search(text[:i]):
+                    raise LatexError(f"'{written}' is the derivative of a function gradproof does not "
+                                     "know (an arbitrary function is not read yet)", span.shifted(text[:i]),
+                                     "the functions of the table are read with a prime (\\sigma'(z), "
+                                     "\\tanh'(z), \\operatorname{ReLU}'(z)); for another, write its "
+                                     "derivative out")
                 raise LatexError(f"the prime in '{written}' means a derivative, which is not read yet "
                                  "(a primed index such as k' belongs inside a subscript, o_{k'})",
                                  span.shifted(text[:i]),

@@ -11,12 +11,15 @@ from typing import Literal
 import sympy
 
 from ..errors import GradproofError, ModelError, NotationError, Span
+from ..latex.shorthand import Expansion, expand_shorthand
 from ..latex.parse import parse_latex
+from ..latex.text import name_superscripts
 from ..notes.math_block import top_level_equals
 from ..settings import MAX_DEFINITION_DEPTH, MAX_SIZE_NAMES
 from ..verdicts import Verdict
-from .index_notation import Grad, free_indices, split_symbol
+from .index_notation import Grad, Resolver, free_indices, split_symbol
 from .resolvers import DEFAULT_NOTATION, notation
+from .superscripts import layers_from_block, with_superscript
 from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 
 AssumptionKind = Literal["one-hot", "sum-to-one"]
@@ -49,6 +52,7 @@ class Context:
     model_definitions: tuple[Definition, ...] = ()  # the block's own definitions
     claim_definitions: tuple[Definition, ...] = ()  # names defined by claims, in order
     notation: str = DEFAULT_NOTATION  # how claims name the model's quantities
+    shorthand: str | None = None  # "d": dy_i is the loss's gradient by y_i (latex.shorthand)
 
     def read(self, text: str, span: Span) -> sympy.Expr:
         """One term of a claim as an expression over this context's network.
@@ -56,16 +60,58 @@ class Context:
         Raises:
             GradproofError: the LaTeX cannot be parsed, or a name has no meaning here.
         """
-        raw = parse_latex(text, span)
+        expansion = self.expand_shorthand(text)
+        if expansion is not None:
+            text = expansion.text
         try:
+            raw = parse_latex(text, span)
             return notation(self.notation, span)(self.network, "claim", span, text).resolve(raw)
         except GradproofError as err:
-            raise err.located(span)
+            err = err.located(span)
+            if expansion is not None and expansion.edits and err.span is not None \
+                    and err.span.line == span.line and "\n" not in text:
+                # the column of the author's text, not of the shorthand written out
+                offset = expansion.written_offset(err.span.column - span.column)
+                err.span = dataclasses.replace(err.span, column=span.column + offset)
+            raise err
+
+    def expand_shorthand(self, text: str) -> Expansion | None:
+        """``text`` with the block's upstream-gradient shorthand written out (``dy_i`` is
+        ∂L/∂y_i), or None when the block declares none."""
+        if not self.shorthand or self.network.loss is None:
+            return None
+        names = [t.name for t in self.network.tensors.values()]
+        return expand_shorthand(text, self.shorthand, self.network.loss.latex, names)
 
     def with_definition(self, definition: Definition) -> "Context":
-        """This context with one more name defined by a claim; this one is unchanged."""
-        return dataclasses.replace(self, network=self.network.with_definition(definition),
-                                   claim_definitions=(*self.claim_definitions, definition))
+        """This context with one more name defined by a claim; this one is unchanged.
+
+        A name defined for the generic layer (``\\delta^l_j = \\partial C/\\partial z^l_j``)
+        is defined for every layer of the unrolled network where its right side can be read.
+        """
+        context = dataclasses.replace(self, network=self.network.with_definition(definition),
+                                      claim_definitions=(*self.claim_definitions, definition))
+        layers, offset = self.network.layers, definition.tensor.generic_offset
+        if layers is None or offset is None:
+            return context
+        base = definition.tensor.name.split("^", 1)[0]
+        for generic in sorted(range(layers.depth + 1), reverse=True):
+            number = generic + offset
+            tensor = Tensor(with_superscript(base, layers.label(number)), definition.tensor.ranges)
+            if not 0 <= number <= layers.depth or tensor.key in context.network.tensors:
+                continue
+            try:
+                raw = parse_latex(definition.source, definition.span)
+                expr = Resolver(context.network, "claim", definition.span, definition.source,
+                                generic).resolve(raw)
+            except GradproofError:
+                continue  # the right side names a layer the network does not have
+            if not free_indices(expr) <= set(definition.indices):
+                continue
+            at_layer = Definition(tensor, definition.indices, expr, definition.span, definition.source)
+            context = dataclasses.replace(context, network=context.network.with_definition(at_layer),
+                                          claim_definitions=(*context.claim_definitions, at_layer))
+        return context
 
 
 _ONE_HOT = re.compile(r"^one[- ]hot\s+\\?([A-Za-z]+)$", re.I)
@@ -78,13 +124,23 @@ def split_equation(text: str) -> tuple[str, str] | None:
     return (text[:equals[0]], text[equals[0] + 1:]) if equals else None
 
 
-def lhs_tensor(text: str, span: Span, network: Network) -> tuple[Tensor, tuple[sympy.Symbol, ...]]:
-    """Read the left side of a definition: one symbol with distinct index letters."""
+def lhs_tensor(text: str, span: Span, network: Network, layer: int | None = None,
+               in_block: bool = False) -> tuple[Tensor, tuple[sympy.Symbol, ...]]:
+    """Read the left side of a definition: one symbol with distinct index letters.
+
+    In a block line ``layer`` is the generic layer the line is read for (None: a line without
+    the generic layer); for a name a claim defines (``layer`` None) a layer superscript is read
+    at the claim layer, and the name must be new.
+    """
     raw = parse_latex(text, span)
     if not isinstance(raw.expr, sympy.Symbol) or raw.derivatives:
         raise ModelError(f"the left side '{text.strip()}' must be one symbol such as h_j", span,
                          "define one quantity per line: name_{indices} = expression")
-    mention = split_symbol(raw.expr.name)
+    written = split_symbol(raw.expr.name)
+    if not in_block and network.layers is not None:
+        layer = network.layers.claim_layer
+    resolver = Resolver(network, "define", span, text, layer)
+    mention = resolver.named(written, power=False) if written.sup is not None else written
     letters = mention.tokens
     for tok in letters:
         if tok.startswith("#"):
@@ -97,8 +153,22 @@ def lhs_tensor(text: str, span: Span, network: Network) -> tuple[Tensor, tuple[s
         raise ModelError(f"{mention.written} repeats an index on the left side", span,
                          "use a different letter for each index position")
     ranges = tuple(network.index_ranges[t.rstrip("'")] for t in letters)
-    tensor = Tensor(mention.name, ranges)
+    offset = None
+    if network.layers is not None and written.sup is not None:
+        number = network.layers.layer(written.sup, resolver.layer, span, written.written)
+        if number is not None and _generic(written.sup, network.layers.letter):
+            offset = number - resolver.layer
+    tensor = Tensor(mention.name, ranges, generic_offset=offset)
+    if not in_block and tensor.key in network.tensors:
+        raise NotationError(f"{mention.written} is {tensor} of the model, written another way: a "
+                            "claim cannot define it again", span,
+                            f"to check the claim, write it as {tensor.latex}")
     return tensor, tuple(index_symbol(t) for t in letters)
+
+
+def _generic(sup: str, letter: str) -> bool:
+    """Whether a layer superscript names the generic layer (``l``, ``(l+1)``), not a fixed one."""
+    return re.match(r"[(\[]?" + re.escape(letter) + r"(?![A-Za-z])", sup) is not None
 
 
 def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Context:
@@ -113,24 +183,35 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         raise ModelError(MAX_SIZE_NAMES.exceeded(sizes), span, "let index letters share size names")
     written_in = str(data.get("notation", DEFAULT_NOTATION))
     reader = notation(written_in, span)
-    network = Network(index_ranges=indices)
-    lines: list[tuple[Tensor, tuple, str, Span]] = []
+    layers = layers_from_block(data.get("layers"), span)
+    if layers is not None and {layers.letter, layers.last} & set(indices):
+        raise ModelError(f"the layer letters {layers.letter} and {layers.last} cannot also be index "
+                         "letters", span, "use other letters for the layers or the indices")
+    network = Network(index_ranges=indices, layers=layers, numbered=_numbered(defines))
+    lines: list[tuple[Tensor, tuple, str, Span, int | None]] = []
     for text, line_span in defines:
         parts = split_equation(text)
         if parts is None:
             raise ModelError(f"'{text.strip()}' is not a definition", line_span,
                              "write name_{indices} = expression")
-        tensor, idx = lhs_tensor(parts[0], line_span, network)
-        if tensor.key in network.tensors and any(t == tensor for t, *_ in lines):
-            raise ModelError(f"{tensor} is defined twice", line_span, "remove one of the definitions")
-        network.tensors[tensor.key] = tensor
         rhs_span = line_span.shifted(parts[0] + "=")
-        lines.append((tensor, idx, parts[1], rhs_span))
+        for layer in _line_layers(parts[0], line_span, network):
+            tensor, idx = lhs_tensor(parts[0], line_span, network, layer, in_block=True)
+            clash = next((n for n, line in enumerate(lines) if line[0] == tensor), None)
+            if clash is not None:
+                if layer is not None and lines[clash][4] is None:
+                    continue  # a line for this very layer takes the place of the generic line
+                if layer is not None or lines[clash][4] is None:
+                    raise ModelError(f"{tensor} is defined twice", line_span,
+                                     "remove one of the definitions")
+                del lines[clash]
+            network.tensors[tensor.key] = tensor
+            lines.append((tensor, idx, parts[1], rhs_span, layer))
     definitions: list[Definition] = []
-    for tensor, idx, rhs, rhs_span in lines:
+    for tensor, idx, rhs, rhs_span, layer in lines:
         raw = parse_latex(rhs, rhs_span)
         try:
-            expr = reader(network, "define", rhs_span, rhs).resolve(raw)
+            expr = reader(network, "define", rhs_span, rhs, layer=layer).resolve(raw)
         except GradproofError as err:
             raise err.located(rhs_span)
         if expr.has(Grad):
@@ -161,8 +242,36 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         if a.kind == "one-hot" and network.target is None:
             network.target = a.tensor
     network.tensors = MappingProxyType(dict(network.tensors))  # the model is complete: frozen
+    shorthand = data.get("shorthand")
+    if shorthand and any(t.name == shorthand for t in network.tensors.values()):
+        raise ModelError(f"shorthand: {shorthand} clashes with the model's own {shorthand}", span,
+                         "rename one of them: d y_i would be ambiguous")
     return Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions,
-                   notation=written_in)
+                   notation=written_in, shorthand=shorthand)
+
+
+def _numbered(defines: list[tuple[str, Span]]) -> frozenset[str]:
+    """Names the block writes with two or more different bare numbers as superscripts."""
+    numbers: dict[str, set[str]] = {}
+    for text, _span in defines:
+        for _start, _end, head, _sub, sup, _caret in name_superscripts(text):
+            if sup.isdigit():
+                numbers.setdefault(head.lstrip("\\"), set()).add(sup)
+    return frozenset(base for base, found in numbers.items() if len(found) > 1)
+
+
+def _line_layers(lhs: str, span: Span, network: Network) -> list[int | None]:
+    """The generic layers a define line is read for: every l whose layer the left side names
+    exists (1..depth; layer 0 holds inputs) for a line written for layer l, else [None]."""
+    layers = network.layers
+    if layers is None:
+        return [None]
+    raw = parse_latex(lhs, span)
+    mention = split_symbol(raw.expr.name) if isinstance(raw.expr, sympy.Symbol) else None
+    if mention is None or mention.sup is None or not _generic(mention.sup, layers.letter):
+        return [None]
+    offset = layers.offset(mention.sup)
+    return [v for v in range(layers.depth + 1) if 1 <= v + offset <= layers.depth]
 
 
 def _leaf_named(leaves: list[Tensor], name: str) -> Tensor | None:

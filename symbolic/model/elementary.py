@@ -58,7 +58,9 @@ class ElementaryFunction:
     ``u`` and the value ``f`` (other functions' classes applied to ``u`` allowed);
     ``form(u)`` writes f(u) with exp, log, erf, abs and arithmetic only (None
     for those primitives); ``reflect(f, v)`` is f(−v) given f = f(v);
-    ``numpy`` is source text over ``np`` (and ``_erf``) with ``{u}`` for the argument.
+    ``numpy`` is source text over ``np`` (and ``_erf``) with ``{u}`` for the argument;
+    ``piecewise(u, positive)`` gives a piecewise function's branch on each side of 0
+    (its ``derivative`` then holds almost everywhere: everywhere but at u = 0).
     """
 
     name: str
@@ -73,8 +75,11 @@ class ElementaryFunction:
     domain: sympy.Interval = sympy.Interval(-sympy.oo, sympy.oo)
     reflect: Callable[[sympy.Expr, sympy.Expr], sympy.Expr] | None = None
     at_zero: sympy.Expr | None = None
-    printed: Literal["call", "power", "bars"] = "call"
+    printed: Literal["call", "power", "bars", "indicator"] = "call"
     swap_with: str | None = None  # the nearby activation the diagnosis tries instead
+    # a piecewise function (ReLU, the step, |u|): ``piecewise(u, positive)`` is its branch
+    # where u > 0 (positive) or u < 0, in u and rows' classes; checked region by region
+    piecewise: Callable[[sympy.Expr, bool], sympy.Expr] | None = None
     derivative_uses_functions: bool = field(init=False, default=False)
 
     def __post_init__(self):
@@ -88,6 +93,9 @@ class ElementaryFunction:
             return rf"\left({text}\right)^{{{power}}}" if power else text
         if self.printed == "bars":
             text = rf"\left|{inner}\right|"
+            return f"{text}^{{{power}}}" if power else text
+        if self.printed == "indicator":  # \mathbb{1}[u > 0]
+            text = rf"{self.latex}\left[{inner} > 0\right]"
             return f"{text}^{{{power}}}" if power else text
         head = rf"{self.latex}^{{{power}}}" if power else self.latex
         return rf"{head}\left({inner}\right)"

@@ -26,12 +26,20 @@ Softplus = opaque_class("softplus", "Softplus")
 Softsign = opaque_class("softsign", "Softsign")
 Swish = opaque_class("swish", "Swish")
 Gelu = opaque_class("gelu", "Gelu")
+Sinh = opaque_class("sinh", "Sinh")
+Cosh = opaque_class("cosh", "Cosh")
+Sech = opaque_class("sech", "Sech")
+Relu = opaque_class("relu", "Relu")
+Step = opaque_class("step", "Step")
+Sign = opaque_class("sign", "Sign")
 
 _HALF = sympy.Rational(1, 2)
 _UNIT = sympy.Interval.open(-1, 1)
 _PROBABILITY = sympy.Interval.open(0, 1)
 _POSITIVE = sympy.Interval.open(0, sympy.oo)
 _SQRT2 = sympy.sqrt(2)
+_AT_LEAST_ONE = sympy.Interval(1, sympy.oo)
+_UP_TO_ONE = sympy.Interval.Lopen(0, 1)
 
 
 def _gaussian(u):
@@ -65,7 +73,26 @@ ROWS: tuple[ElementaryFunction, ...] = (
         derivative=lambda f, u: u / f, form=None,  # sign(u), for u != 0
         mpmath=mpmath.fabs, numpy="np.abs({u})",
         image=sympy.Interval(0, sympy.oo), reflect=lambda f, v: f, at_zero=sympy.Integer(0),
-        printed="bars"),
+        printed="bars", piecewise=lambda u, positive: u if positive else -u),
+    ElementaryFunction(  # max(0, u); its derivative is the step, everywhere but at 0
+        "relu", Relu, _ops("ReLU", "relu"), r"\operatorname{ReLU}",
+        derivative=lambda f, u: Step(u), form=None,
+        mpmath=lambda x: x if x > 0 else mpmath.mpf(0), numpy="np.maximum({u}, 0.0)",
+        image=sympy.Interval(0, sympy.oo), at_zero=sympy.Integer(0),
+        piecewise=lambda u, positive: u if positive else sympy.Integer(0)),
+    ElementaryFunction(  # the unit step 1[u > 0] (Heaviside), taken as 0 at u = 0 as ReLU' is
+        "step", Step, _ops("step"), r"\mathbb{1}",
+        derivative=lambda f, u: sympy.Integer(0), form=None,
+        mpmath=lambda x: mpmath.mpf(1) if x > 0 else mpmath.mpf(0),
+        numpy="np.heaviside({u}, 0.0)",
+        image=sympy.Interval(0, 1), at_zero=sympy.Integer(0), printed="indicator",
+        piecewise=lambda u, positive: sympy.Integer(1 if positive else 0)),
+    ElementaryFunction(  # sign(u) = ±1 (0 at 0); its derivative is 0 everywhere but at 0
+        "sign", Sign, _ops("sign", "sgn") + (r"\sgn",), r"\operatorname{sign}",
+        derivative=lambda f, u: sympy.Integer(0), form=None,
+        mpmath=lambda x: mpmath.mpf(mpmath.sign(x)), numpy="np.sign({u})",
+        image=sympy.Interval(-1, 1), reflect=lambda f, v: -f, at_zero=sympy.Integer(0),
+        piecewise=lambda u, positive: sympy.Integer(1 if positive else -1)),
     ElementaryFunction(
         "tanh", Tanh, (r"\tanh",) + _ops("tanh"), r"\tanh",
         derivative=lambda f, u: 1 - f**2,
@@ -109,12 +136,27 @@ ROWS: tuple[ElementaryFunction, ...] = (
         mpmath=lambda x: x * mpmath.ncdf(x),
         numpy="({u} * (0.5 + 0.5 * _erf(0.7071067811865476 * {u})))",
         reflect=lambda f, v: f - v, at_zero=sympy.Integer(0)),
+    ElementaryFunction(
+        "sinh", Sinh, (r"\sinh",) + _ops("sinh"), r"\sinh",
+        derivative=lambda f, u: Cosh(u),
+        form=lambda u: (Exp(u) - Exp(-u)) / 2,
+        mpmath=mpmath.sinh, numpy="np.sinh({u})",
+        reflect=lambda f, v: -f, at_zero=sympy.Integer(0)),
+    ElementaryFunction(
+        "cosh", Cosh, (r"\cosh",) + _ops("cosh"), r"\cosh",
+        derivative=lambda f, u: Sinh(u),
+        form=lambda u: (Exp(u) + Exp(-u)) / 2,
+        mpmath=mpmath.cosh, numpy="np.cosh({u})",
+        image=_AT_LEAST_ONE, reflect=lambda f, v: f, at_zero=sympy.Integer(1)),
+    ElementaryFunction(
+        "sech", Sech, (r"\sech",) + _ops("sech"), r"\operatorname{sech}",
+        derivative=lambda f, u: -f * Tanh(u),
+        form=lambda u: 2 / (Exp(u) + Exp(-u)),
+        mpmath=mpmath.sech, numpy="(1.0 / np.cosh({u}))",
+        image=_UP_TO_ONE, reflect=lambda f, v: f, at_zero=sympy.Integer(1)),
 )
 
 # Functions gradproof does not take as written, with how to write them instead.
 UNSUPPORTED_HINTS = {
-    "cosh": r"write 1 - \tanh^2 for 1/\cosh^2",
-    "sech": r"write 1 - \tanh^2 for \mathrm{sech}^2",
-    "sinh": r"write (e^{x} - e^{-x})/2",
     "softmax": r"write o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}",
 }

@@ -8,6 +8,7 @@ exists instead.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -15,9 +16,13 @@ from typing import Literal
 import sympy
 
 from ..errors import ModelError, NotationError, Span
-from ..latex.notation import NON_DIFFERENTIABLE, WHOLE_RANGE
+from ..latex.notation import GREEK_HEADS, NON_DIFFERENTIABLE, WHOLE_RANGE, native_function_name
+from ..latex.primes import primed_function
+from ..latex.limits import check_numbers
 from ..latex.parse import RawExpr
+from .function_table import AbsValue, Relu, Sign, Step
 from .functions import FUNCTIONS, UNSUPPORTED_HINTS, Exp, Log, function_written
+from .superscripts import decode, read_superscript, with_superscript
 from .tensors import Network, Tensor, index_symbol, tensors_in
 
 
@@ -37,6 +42,10 @@ class Grad(sympy.Function):
 
 Mode = Literal["define", "claim"]
 
+GREEK_NAMES = frozenset(GREEK_HEADS)
+# A size used as a value is a sum of 1 over its range, bound by the range's letter with this
+# many primes (a letter nobody writes, so it never meets an index of the claim).
+SIZE_PRIMES = 5
 _INDEX_TOKEN = re.compile(r"([A-Za-z])(?:_\{(p+)\}|_(p+)|('+))?|(\d+)|\\([A-Za-z]+)")
 
 
@@ -44,9 +53,11 @@ _INDEX_TOKEN = re.compile(r"([A-Za-z])(?:_\{(p+)\}|_(p+)|('+))?|(\d+)|\\([A-Za-z
 class Mention:
     """A written symbol split into its name and index tokens."""
 
-    name: str
+    name: str  # with a carried superscript: z^{l+1}, W^{(2)}, sigma^{2}
     tokens: list[str]  # index letters ("k", "k'") or 0-based integer strings ("#0")
     written: str
+    base: str = ""  # the name without its superscript
+    sup: str | None = None  # the superscript as written (no spaces), if one was carried
 
 
 def split_symbol(name: str) -> Mention:
@@ -65,6 +76,10 @@ def split_symbol(name: str) -> Mention:
     base = re.sub(r"^\\(?:mathit|mathrm|mathbf|boldsymbol|text)\{(.*)\}$", r"\1", base).lstrip("\\")
     if sub.startswith("{") and sub.endswith("}"):
         sub = sub[1:-1]
+    sub, sup = decode(sub)
+    if sup is not None:
+        shown = "\\" + base if base in GREEK_NAMES else base
+        written = f"{shown}^{{{sup}}}" + (f"_{{{sub}}}" if sub else "")
     tokens: list[str] = []
     for m in _INDEX_TOKEN.finditer(sub):
         if m.group(1):
@@ -74,17 +89,24 @@ def split_symbol(name: str) -> Mention:
             tokens.extend("#" + digit for digit in m.group(5))  # x_{12}: indices 1 and 2
         else:
             tokens.append("\\" + m.group(6))
-    return Mention(base, tokens, written)
+    if sup is not None:
+        return Mention(with_superscript(base, sup), tokens, written, base, sup)
+    return Mention(base, tokens, written, base)
 
 
 class Resolver:
     """Turns raw parsed expressions into model expressions of one network."""
 
-    def __init__(self, network: Network, mode: Mode, span: Span, text: str = ""):
+    def __init__(self, network: Network, mode: Mode, span: Span, text: str = "",
+                 layer: int | None = None):
         self.network = network
         self.mode = mode
         self.span = span
         self.text = text
+        layers = network.layers
+        # the generic layer l: the template's layer in a define line, the claim layer in a claim
+        self.layer = layer if layer is not None or mode == "define" or layers is None \
+            else layers.claim_layer
 
     # -- entry points -------------------------------------------------------
     def resolve(self, raw: RawExpr) -> sympy.Expr:
@@ -141,23 +163,39 @@ class Resolver:
         raise NotationError(f"{mention.written}: no tensor {mention.name} with indices of shape "
                             f"({shape})", self.span, hint)
 
+    def named(self, mention: Mention, power: bool = True) -> Mention | int:
+        """The mention with its superscript read (see :func:`superscripts.read_superscript`)."""
+        return read_superscript(mention, self.network, self.mode, self.layer, self.span, power)
+
     def entry(self, mention: Mention) -> sympy.Expr:
-        if mention.name == "delta" and len(mention.tokens) == 2 and not any(
+        superscripted = mention.sup is not None  # \delta^{(i)}_k is never a Kronecker delta
+        if superscripted:
+            resolved = self.named(mention)
+            if isinstance(resolved, int):
+                check_numbers(sympy.Pow(sympy.Symbol("x"), resolved, evaluate=False), self.span)
+                plain = dataclasses.replace(mention, name=mention.base, sup=None)
+                return sympy.Pow(self.entry(plain), resolved)
+            mention = resolved
+        if mention.name == "delta" and len(mention.tokens) == 2 and not superscripted and not any(
                 t.name == "delta" and len(t.ranges) == 2 for t in self.network.tensors.values()):
             a, b = (self.index(t) for t in mention.tokens)
             return sympy.KroneckerDelta(a, b)
         tensor = self.tensor_for(mention)
+        if tensor is None and not mention.tokens and mention.name in self.network.index_ranges.values():
+            return self.size_value(mention.name)
         if tensor is None:
             tensor = self.unknown(mention)
         indices = [self.index(t) for t in mention.tokens]
         return tensor.entry(*indices)
 
+    def size_value(self, size: str) -> sympy.Expr:
+        """A size used as a value (``\\frac{1}{N}``): the number of values of its range,
+        written as the sum of 1 over it, so every stage treats it as it treats any sum."""
+        letter = next(k for k, v in self.network.index_ranges.items() if v == size)
+        symbol = index_symbol(letter + "'" * SIZE_PRIMES)
+        return sympy.Sum(sympy.Integer(1), (symbol, 0, self.network.size_symbol(letter) - 1))
+
     def unknown(self, mention: Mention) -> Tensor:
-        if not mention.tokens and mention.name in self.network.index_ranges.values():
-            letters = ", ".join(k for k, v in self.network.index_ranges.items() if v == mention.name)
-            raise NotationError(f"{mention.name} is a size (the range of {letters}), not a value",
-                                self.span, "sizes cannot appear in formulas: write the constant as "
-                                           "a number or a named leaf such as c")
         ranges = tuple(self.range_of(t) for t in mention.tokens)
         if self.mode == "define" and None not in ranges:
             tensor = Tensor(mention.name, ranges)
@@ -212,10 +250,14 @@ class Resolver:
             return self.entry(split_symbol(e.name))
         if e is sympy.E:
             return Exp(sympy.Integer(1))
+        if e is sympy.I and "I" in self.network.index_ranges.values():  # the grammar's imaginary unit
+            return self.entry(split_symbol("I"))  # is the size I here (\frac{1}{I})
         if isinstance(e, sympy.Number) or e is sympy.pi:  # π: in the normal density (GELU)
             return e
         if isinstance(e, sympy.Sum):
             return self._sum(e)
+        if isinstance(e, sympy.KroneckerDelta):  # from \sum_{k \neq i}: index letters as written
+            return sympy.KroneckerDelta(*(self.index(str(a)) for a in e.args))
         if isinstance(e, sympy.exp):
             return Exp(self._convert(e.args[0]))
         if isinstance(e, sympy.log):
@@ -232,7 +274,7 @@ class Resolver:
         if isinstance(e, (sympy.Add, sympy.Mul)):
             return e.func(*[self._convert(a) for a in e.args])
         if isinstance(e, (sympy.Max, sympy.Min, sympy.Abs, sympy.Heaviside, sympy.sign)):
-            return self._function(e)
+            return self._piecewise(e)
         if isinstance(e, sympy.Function) or isinstance(e, sympy.core.function.AppliedUndef):
             return self._function(e)
         raise NotationError(f"cannot use '{e}' in a derivation", self.span,
@@ -250,21 +292,74 @@ class Resolver:
                                 f"for a power write e^{{{named[0].name} \\log(…)}}; for a layer, "
                                 "name the quantity without the superscript")
 
+    def _primed(self, primed: tuple[str, int], e) -> sympy.Expr:
+        """``\\sigma'(z)``: the row's derivative of that order, at the argument."""
+        spelling, order = primed
+        row = function_written(native_function_name(spelling)) or function_written(spelling.lstrip("\\"))
+        if row is None or row.derivative is None:
+            raise ModelError(f"{spelling}' is the derivative of a function gradproof does not know",
+                             self.span, "write the derivative out, e.g. \\sigma(z)(1 - \\sigma(z))")
+        if len(e.args) != 1:
+            raise ModelError(f"{spelling}' takes one argument", self.span)
+        u = sympy.Dummy("u", real=True)
+        derivative = row.cls(u)
+        for _ in range(order):
+            derivative = derivative.diff(u)
+        return derivative.xreplace({u: self._convert(e.args[0])})
+
+    def _piecewise(self, e):
+        """max, min, |u| and the step in ReLU terms: ``\\max(0, z) = ReLU(z)``,
+        ``\\max(a, b) = b + ReLU(a - b)``, ``\\min(a, b) = a - ReLU(a - b)``; each exact."""
+        args = [self._convert(a) for a in e.args]
+        if isinstance(e, sympy.Abs):
+            return AbsValue(args[0])
+        if isinstance(e, sympy.Heaviside):
+            return Step(args[0])
+        if isinstance(e, sympy.sign):
+            return Sign(args[0])
+        if len(args) != 2:
+            raise ModelError(f"{type(e).__name__.lower()} of {len(args)} arguments is not read yet",
+                             self.span, "write max(a, b) of two arguments, nested if need be")
+        a, b = args
+        if isinstance(e, sympy.Max):
+            return Relu(b) if a == 0 else Relu(a) if b == 0 else b + Relu(a - b)
+        return -Relu(-b) if a == 0 else -Relu(-a) if b == 0 else a - Relu(a - b)
+
     def _function(self, e):
         name = getattr(e.func, "__name__", None) or str(e.func)
+        primed = primed_function(name)
+        if primed is not None:
+            return self._primed(primed, e)
         label = NON_DIFFERENTIABLE.get(name.lower())
         if label is not None:
             raise ModelError(f"{label} is not differentiable everywhere", self.span,
                              "gradproof checks smooth models: use tanh, sigmoid, exp, log or softmax")
         row = function_written(name)
+        if row is None and (quantity := self._quantity_call(e, name)) is not None:
+            return quantity
         if row is None:
             known = ", ".join(r.spellings[0] for r in FUNCTIONS.values() if r.spellings)
             hint = UNSUPPORTED_HINTS.get(name.lstrip("\\"), f"supported: {known}")
+            if name in self.network.tensors:
+                hint = (f"{name}(…) is read as the model's {name} only when its arguments are names "
+                        f"{name} depends on, such as {name}(" + ", ".join(sorted(
+                            t.latex for t in self.network.dependencies().get(self.network.tensors[name], ())
+                            if t in self.network.leaves)[:3]) + ")")
             raise ModelError(f"unknown function {name.lstrip(chr(92))}", self.span, hint)
         args = [self._convert(a) for a in e.args]
         if len(args) != 1:
             raise ModelError(f"{name} takes one argument", self.span)
         return row.cls(args[0])
+
+    def _quantity_call(self, e, name: str):
+        """``J(\\theta)``, ``L(w, b)``: the model's scalar written with names it depends on is that
+        scalar; anything else is not (None)."""
+        scalar = self.network.tensors.get(name)
+        reach = self.network.dependencies().get(scalar) if scalar is not None and not scalar.ranges else None
+        if not reach or not all(isinstance(a, sympy.Symbol) and split_symbol(a.name).name in
+                                {t.name for t in reach} for a in e.args):
+            return None
+        return scalar.base
 
     def _sum(self, e: sympy.Sum):
         body = e.function
@@ -289,7 +384,8 @@ class Resolver:
         plain = [re.sub(r"[{}\s]", "", str(x)) for x in (upper, size)]  # N_{h} is N_h
         if lower == 1 and (unwritten or plain[0] == plain[1]):
             return
-        bounds = f"from {lower}" if unwritten else f"from {lower} to {upper}"
+        shown = split_symbol(upper.name).written if isinstance(upper, sympy.Symbol) else upper
+        bounds = f"from {lower}" if unwritten else f"from {lower} to {shown}"
         raise NotationError(f"the sum over {token} runs {bounds}, not over all of 1..{size}",
                             self.span, rf"write \sum_{{{token}=1}}^{{{size}}} or \sum_{{{token}}}: "
                                        "partial sums are not supported")

@@ -26,7 +26,8 @@ Mode = Literal["define", "claim"]
 class Notation(Protocol):
     """What a notation does: resolve one parsed term in one network."""
 
-    def __init__(self, network: Network, mode: Mode, span: Span, text: str = ""): ...
+    def __init__(self, network: Network, mode: Mode, span: Span, text: str = "",
+                 layer: int | None = None): ...
 
     def resolve(self, raw: RawExpr) -> sympy.Expr: ...
 

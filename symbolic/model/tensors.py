@@ -13,19 +13,25 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import sympy
 
 from ..errors import Span
+
+if TYPE_CHECKING:
+    from .superscripts import Layers
 
 
 @dataclass(frozen=True)
 class Tensor:
     """A named quantity with an index range per position (``()`` for a scalar)."""
 
-    name: str  # as written, without backslash: 'w', 'h', 'delta', 'L'
+    name: str  # as written, without backslash: 'w', 'h', 'delta', 'L', 'w^{l+1}', 'sigma^{2}'
     ranges: tuple[str, ...]  # size names, e.g. ('I', 'J')
+    # a name a claim defined for the generic layer l: its layer offset from l (δ^l: 0). Not
+    # part of the tensor's identity.
+    generic_offset: int | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
@@ -60,8 +66,9 @@ GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "
 
 
 def latex_name(name: str) -> str:
-    """``delta`` → ``\\delta``; other names as they are."""
-    return "\\" + name if name in GREEK else name
+    """``delta`` → ``\\delta``, ``sigma^{2}`` → ``\\sigma^{2}``; other names as they are."""
+    base, caret, sup = name.partition("^")
+    return ("\\" + base if base in GREEK else base) + caret + sup
 
 
 @dataclass
@@ -91,6 +98,9 @@ class Network:
     loss: Tensor | None = None
     input: Tensor | None = None
     target: Tensor | None = None
+    layers: "Layers | None" = None  # a model written for a generic layer, unrolled
+    # names the block writes with two or more different bare numbers (W^1, W^2): layers or powers?
+    numbered: frozenset[str] = frozenset()
 
     def defined(self) -> dict[Tensor, Definition]:
         return {d.tensor: d for d in self.definitions}

@@ -17,7 +17,8 @@ import yaml
 from ..errors import Span, YamlError
 from ..verdicts import Verdict
 
-CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target", "notation")
+CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target", "notation",
+                "layers", "shorthand")
 LETTER_RE = re.compile(r"[A-Za-z]")
 SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 COMMENT_RE = re.compile(r"(?<!\\)%.*")
@@ -106,6 +107,16 @@ class DerivationBlock:
         self.data.setdefault("loss", "L")
         self.data.setdefault("assume", [])
         self.data.setdefault("expect", {})
+
+    def _shorthand(self, key: str, value, node):
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]+", value.strip()):
+            self._fail(node.start_mark, "shorthand must be the letters written before a name for the "
+                       "loss's gradient by it", "write shorthand: d (dy_i for the gradient by y_i)")
+            return value
+        return value.strip()
+
+    def _layers(self, key: str, value, node):
+        return value  # layers: {l: L}, read by symbolic.model.superscripts.layers_from_block
 
     def _string(self, key: str, value, node):
         if not isinstance(value, str) or not value.strip():

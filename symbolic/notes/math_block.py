@@ -5,6 +5,11 @@ Text only: no LaTeX is parsed here. :mod:`symbolic.notes` finds the blocks in th
 Markdown and hands each to :class:`MathBlock`. Removed pieces (``&``, ``\\\\``,
 comments, ``\\tag``) are replaced by spaces rather than cut out, so
 ``term.span.shifted(term.text[:k])`` is the file position of character ``k`` of a term.
+
+A chain is also cut at ``\\Rightarrow`` (and ``if … then``): each side is a chain, the left one
+a premise (:mod:`.premises`) or, when it only compares index letters, the condition of the
+next; ``X := E`` is marked as a definition; a ``cases`` last side by index letters becomes one
+chain per row (:mod:`.cases`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,10 @@ from typing import Protocol
 
 from ..errors import Span
 from ..verdicts import Verdict
+from .cases import read_cases
+from .decorations import unwrap_decorations
+from .conditions import (CASES_RE, CONDITION_FORMS, CONDITION_ONLY_RE, CONTINUING_RE, DEFINING, IF_RE,
+                         IMPLICATIONS, LONE_STOP_RE, PROSE_CONDITION_RE, THEN_RE, normal_condition)
 from .derivation_block import VERDICT_HINT
 
 # Display environments; True where each line with text before its first '=' starts a new chain.
@@ -33,8 +42,7 @@ SPACING_COMMANDS = ("\\qquad", "\\quad", "\\hfill", "\\,", "\\;", "\\:", "\\!")
 # space it is a factor: (p - y)\,(2) is a product.
 LABEL_LEADERS = ("\\qquad", "\\quad", "\\hfill")
 DOT_COMMANDS = ("\\cdots", "\\ldots", "\\dots")
-CONDITION_WORDS = r"for|if|when|where"
-TEXT_COMMANDS = r"text|textrm|textit|mathrm|mbox"
+LEADING_SPACE_RE = re.compile(r"^(?:\s|~|\\[ ,;:!]|\\q?quad(?![A-Za-z])|\\hfill(?![A-Za-z]))*")
 # Labels and conditions are short; only this many trailing characters are examined.
 TAIL_WINDOW = 160
 
@@ -50,25 +58,6 @@ EQUALS_RE = re.compile(r"\\[A-Za-z]+|\\.|==+|[<>!:]=|[{}()\[\]=]", re.S)
 EXPECT_RE = re.compile(r"expect:\s*(\w+)")
 LABEL_RE = re.compile(r"\(\s*(?=[.'*]*[A-Za-z0-9])([A-Za-z0-9.'*]+)\s*\)$")
 BLANK_RE = re.compile(r"[^\n]")
-_CMP = r"(?<![\w\\])([A-Za-z]'*)\s*(=|\\neq?(?![A-Za-z])|\\not\s*=)\s*([A-Za-z]'*)(?![\w'])"
-_BARE_CMP = re.sub(r"\((?!\?)", "(?:", _CMP)
-_JOIN = rf"\s*(?:,|\\(?:{TEXT_COMMANDS})\s*\{{\s*and\s*\}}|\\(?:land|wedge)(?![A-Za-z]))\s*"
-_CONDITION = rf"(?P<c>{_BARE_CMP}(?:{_JOIN}{_BARE_CMP})*)"
-_INTRO = rf"\\(?:{TEXT_COMMANDS})\s*\{{\s*(?:{CONDITION_WORDS})\s*\}}"
-CONDITION_FORMS = (  # (pattern, needs a comma or spacing before it)
-    (re.compile(rf"\(\s*(?:{_INTRO}\s*)?{_CONDITION}\s*\)$"), False),
-    (re.compile(rf"{_INTRO}(?:\s|~|\\[ ,;:]|\\q?quad(?![A-Za-z]))*{_CONDITION}$"), False),
-    (re.compile(rf"{_CONDITION}$"), True),
-)
-COMPARISON_RE = re.compile(_CMP)
-# A condition stated in the prose right before a display: "If $i = j$,", "for \(i \neq k\):",
-# "In the case $i = k$, we have". Only comparisons of index letters, and only at the very end.
-PROSE_CONDITION_RE = re.compile(
-    rf"\b(?:if|for|when|where|case)\s+(?:the\s+case\s+)?(?:\$|\\\()\s*{_CONDITION}\s*(?:\$|\\\))"
-    r"\s*(?:[,;:]?\s*(?:we\s+(?:have|get|obtain|find)|then|this\s+gives|it\s+follows\s+that))?"
-    r"\s*[,:.;]?\s*$", re.I)
-NOT_EQUAL = "\\neq"  # \ne and \not= are written as \neq in normalised conditions
-
 
 @dataclass
 class Term:
@@ -93,6 +82,9 @@ class ChainSource:
     source: str
     end_line: int
     prose_condition: str | None = None  # the part of ``condition`` stated in the prose before it
+    defining: bool = False  # written X := E (or \equiv): a definition, never a claim
+    premise: bool = False  # A in A \Rightarrow B: what follows is refuted only where A holds
+    follows: bool = False  # written "\Rightarrow B": the chain before it is its premise
 
 
 class _Reader(Protocol):
@@ -157,22 +149,42 @@ class MathBlock:
         ends = starts[1:] + [len(self.clean)]
         expects = self._expects(starts)
         tags = [at for at, _ in self.tags]
+        # One \tag on a plain display of several lines numbers the whole display.
+        shared = self.tags[0][1] if not self.align and len(starts) > 1 and len(self.tags) == 1 else None
         for number, (start, end) in enumerate(zip(starts, ends)):
             tag = bisect.bisect_left(tags, start)
-            label = self.tags[tag][1] if tag < len(tags) and tags[tag] < end else None
+            label = self.tags[tag][1] if tag < len(tags) and tags[tag] < end else shared
             self._chain(start, end, number == 0, label, expects.get(start, expects.get(None)))
 
     def _chain_starts(self) -> list[int]:
-        """Where each chain begins: one per block, or one per line with text before its first '='."""
-        if not self.align:
+        """Where each chain begins: one per block, or one per line with text before its first '='.
+
+        On a plain display (not an alignment) a line after ``\\\\`` starts a chain only when
+        the text before its first '=' does not begin with an operator (then it goes on with
+        the line before) and every line so far had an '='.
+        """
+        lines = list(zip([0] + [e for _, e in self.breaks], [s for s, _ in self.breaks] + [len(self.clean)]))
+        if not self.align and not self._plain_lines(lines):
             return [0]
         starts: list[int] = []
-        for start, end in zip([0] + [e for _, e in self.breaks], [s for s, _ in self.breaks] + [len(self.clean)]):
+        for start, end in lines:
             if self.clean[start:end].strip():
                 equals = top_level_equals(self.clean, start, end)
                 if not starts or (equals and self.clean[start:equals[0]].strip()):
                     starts.append(start)
         return starts or [0]
+
+    def _plain_lines(self, lines: list[tuple[int, int]]) -> bool:
+        """Whether each line of a plain display is an equation of its own."""
+        filled = [(a, b) for a, b in lines if self.clean[a:b].strip()]
+        if len(filled) < 2:
+            return False
+        for start, end in filled:
+            equals = top_level_equals(self.clean, start, end)
+            left = LEADING_SPACE_RE.sub("", self.clean[start:equals[0]]) if equals else ""
+            if not left or CONTINUING_RE.match(left):
+                return False
+        return True
 
     def _expects(self, starts: list[int]) -> dict:
         """Expected verdicts by chain start; key None for comments before the first chain."""
@@ -202,17 +214,72 @@ class MathBlock:
             leader_end, leader = _eat_back(text, start, match.start(), leader=True)
             if leader and text[start:leader_end].strip():
                 label, end = match.group(1), _strip_end(text, start, leader_end)
+            elif LONE_STOP_RE.match(text, max(start, match.start() - 2), match.start()) \
+                    and not text.endswith(("\\right.", "\\left."), start, match.start()):
+                # "x.(2)": (2) names the claim, but the '.' stays in it (the parse says it is not read)
+                label = match.group(1)
         condition, condition_span = None, None
         for pattern, needs_leader in CONDITION_FORMS:
             if match := pattern.search(text, max(start, end - TAIL_WINDOW), end):
                 rest, leader = _eat_back(text, start, match.start(), leader=False)
                 if text[start:rest].strip() and (leader or not needs_leader):
-                    condition = _normal_condition(match.group("c"))
+                    condition = normal_condition(match.group("c"))
                     condition_span = self.reader.span(self.start + match.start("c"))
                     end = _strip_end(text, start, match.start())
                     break
+        stated = self._prose_condition()
+        pieces = self._implications(start, end)
+        given: list[tuple[str, Span]] = []  # "i = j \Rightarrow …": conditions of what follows
+        for number, (left, right) in enumerate(pieces):
+            last = number == len(pieces) - 1
+            right = _strip_end(self.clean, left, right)
+            if len(pieces) > 1 and (match := CONDITION_ONLY_RE.fullmatch(self.clean, left, right)):
+                if last:
+                    self.reader.problem(self.start + match.start("c"), "a condition with no equation after it",
+                                         "write the condition before the arrow: i = j \\Rightarrow …")
+                    return
+                given.append((normal_condition(match.group("c")), self.reader.span(self.start + match.start("c"))))
+                continue
+            own = [(condition, condition_span)] if last and condition else []
+            parts = [c for c in given + own]
+            joined = (", ".join(c for c, _ in parts), parts[0][1]) if parts else (None, None)
+            # a display that starts with an arrow follows the chain before it as its premise
+            follows = number == 0 and bool(top_level_tokens(self.clean, start, left, IMPLICATIONS))
+            self._piece(left, right, first and number == 0, label, expect, joined, stated, (not last, follows))
+
+    def _implications(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The equations of a chain between ``\\Rightarrow``, ``\\implies``, ``\\iff`` (or in
+        ``if A, then B``): each is checked as a claim of its own."""
+        text = self.clean
+        cuts = [(at, at + len(EQUALS_RE.match(text, at).group()))
+                for at in top_level_tokens(text, start, end, IMPLICATIONS)]
+        opening = IF_RE.match(text, start, end)
+        if opening:
+            then = THEN_RE.search(text, opening.end(), end)
+            if then and _depth(text, start, then.start()) == 0:
+                blank = BLANK_RE.sub(" ", text[opening.start(1):opening.end()])
+                self.clean = text = text[:opening.start(1)] + blank + text[opening.end():]
+                cuts = sorted(cuts + [then.span()])
+        bounds = [start] + [x for cut in cuts for x in cut] + [end]
+        pieces = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2)]
+        return [(a, b) for a, b in pieces if text[a:b].strip() and text[a:b].strip() not in ",.;"] or [(start, end)]
+
+    def _piece(self, start: int, end: int, first: bool, label: str | None, expect: Verdict | None,
+               own: tuple[str | None, Span | None], stated: tuple[str, Span] | None,
+               premise: tuple[bool, bool] = (False, False)) -> None:
+        """One equation chain from text[start:end]: its terms, a cases environment, ':='.
+
+        ``premise``: whether it is the left side of an implication (A in A \\Rightarrow B), and
+        whether it follows the chain before it as B does A (it starts with the arrow).
+        """
+        text = self.clean
+        defining = top_level_tokens(text, start, end, DEFINING)
+        for at in defining:  # X := E is read as X = E, marked as a definition
+            token = EQUALS_RE.match(text, at).group()
+            self.clean = text = text[:at] + "=" + " " * (len(token) - 1) + text[at + len(token):]
         bounds = [start - 1] + top_level_equals(text, start, end) + [end]
         terms: list[Term] = []
+        offsets: list[int] = []
         continues = False
         for number, (left, right) in enumerate(zip(bounds, bounds[1:])):
             piece = text[left + 1:right]
@@ -225,15 +292,44 @@ class MathBlock:
                                          "write an expression on both sides of every '='")
                 return
             offset = left + 1 + len(piece) - len(piece.lstrip())
+            offsets.append(offset)
             terms.append(Term(piece.strip(), self.reader.span(self.start + offset)))
-        stated = self._prose_condition()
+        if defining and len(terms) > 2 and not continues and bounds[1] == defining[0] and len(defining) == 1:
+            # \delta_j \equiv A = B: the definition of \delta_j, then the claim A = B
+            self._found(start, terms[:2], None, None, None, None, False, None, True)
+            start, terms, offsets, defining = start + offsets[1], terms[1:], offsets[1:], []
+        if defining and (len(terms) != 2 or continues or bounds[1] != defining[0]):
+            token = EQUALS_RE.match(self.raw, defining[0]).group()
+            self.reader.problem(self.start + defining[0], f"'{token}' defines a name, and here it is not "
+                                 "between one name and its definition",
+                                 f"write the definition on its own (\\delta_k {token} o_k - t_k), or "
+                                 "write '=' to check an equation")
+            return
+        condition, condition_span = own
         if stated is not None:
             condition = f"{condition}, {stated[0]}" if condition else stated[0]
             condition_span = condition_span or stated[1]
-        if terms:
-            self.reader.found.append((self.start + start, ChainSource(
-                terms[0].span, terms, label, condition, condition_span, expect, self.display,
-                continues, self.source, self.end_line, stated[0] if stated else None)))
+        if not terms:
+            return
+        cases = CASES_RE.fullmatch(terms[-1].text) if len(terms) > 1 else None
+        read = read_cases(self, offsets[-1] + cases.start(1), offsets[-1] + cases.end(1)) if cases else None
+        if read is False:
+            return
+        if read is None:  # no cases by index letters: the term as written (the parser reads the rest)
+            self._found(start, terms, label, condition, condition_span, expect, continues, stated, bool(defining),
+                        premise)
+            return
+        for value, offset, case, case_span in read:
+            both = ", ".join(c for c in (condition, case) if c)
+            term = Term(value, self.reader.span(self.start + offset))
+            self._found(start, terms[:-1] + [term], label, both, case_span, expect, continues, stated, False,
+                        premise)
+
+    def _found(self, start: int, terms: list[Term], label, condition, condition_span, expect, continues,
+               stated, defining: bool, premise: tuple[bool, bool] = (False, False)) -> None:
+        self.reader.found.append((self.start + start, ChainSource(
+            terms[0].span, terms, label, condition, condition_span, expect, self.display,
+            continues, self.source, self.end_line, stated[0] if stated else None, defining, *premise)))
 
     def _prose_condition(self) -> tuple[str, Span] | None:
         """The condition stated at the very end of the prose before this display, if any."""
@@ -243,64 +339,17 @@ class MathBlock:
         match = PROSE_CONDITION_RE.search(text, max(0, len(text) - TAIL_WINDOW))
         if match is None:
             return None
-        return _normal_condition(match.group("c")), self.reader.span(offset + match.start("c"))
-
-
-# Presentation around an expression: \boxed{X}, \underbrace{X}_{note}, \overbrace{X}^{note}.
-DECORATION_RE = re.compile(r"\\(boxed|underbrace|overbrace)\s*\{")
-
-
-def _group_end(text: str, opening: int) -> int:
-    """Index just past the brace group that opens at ``opening``, or -1 if it never closes."""
-    depth, i = 0, opening
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        depth += char == "{"
-        depth -= char == "}"
-        if depth == 0:
-            return i + 1
-        i += 1
-    return -1
-
-
-def unwrap_decorations(text: str) -> str:
-    """``\\boxed{X}`` and ``\\underbrace{X}_{note}`` become X, blanked with spaces so every
-    offset stays: what the author boxed or annotated is the mathematics; the note under a
-    brace (``_{= 1}``) is not."""
-    chars = list(text)
-
-    def blank(a: int, b: int) -> None:
-        for k in range(a, b):
-            if chars[k] != "\n":
-                chars[k] = " "
-
-    for m in DECORATION_RE.finditer(text):
-        end = _group_end(text, m.end() - 1)
-        if end < 0:
-            continue
-        blank(m.start(), m.end())
-        blank(end - 1, end)
-        if m.group(1) != "boxed":
-            note = re.compile(r"\s*[_^]\s*").match(text, end)
-            if note:
-                group = note.end()
-                close = _group_end(text, group) if group < len(text) and text[group] == "{" else group + 1
-                if close > 0:
-                    blank(end, close)
-    return "".join(chars)
-
-
-def _normal_condition(written: str) -> str:
-    """``i=j \\text{ and } k \\ne l`` → ``i = j, k \\neq l``."""
-    return ", ".join(f"{a} {'=' if op == '=' else NOT_EQUAL} {b}"
-                     for a, op, b in COMPARISON_RE.findall(written))
+        return normal_condition(match.group("c")), self.reader.span(offset + match.start("c"))
 
 
 def top_level_equals(text: str, start: int, end: int) -> list[int]:
     """Offsets of the '=' signs in text[start:end] outside braces, brackets and environments."""
+    return top_level_tokens(text, start, end, {"="})
+
+
+def top_level_tokens(text: str, start: int, end: int, wanted: set[str]) -> list[int]:
+    """Offsets of the ``wanted`` tokens ('=', '\\Rightarrow', ':=') in text[start:end] outside
+    braces, brackets and environments."""
     found, loose, groups, depth, balanced = [], [], [], 0, True
     for m in EQUALS_RE.finditer(text, start, end):
         token = m.group()
@@ -315,7 +364,7 @@ def top_level_equals(text: str, start: int, end: int) -> list[int]:
         elif token in (")", "]"):
             balanced = balanced and depth > 0
             depth = max(depth - 1, 0)
-        elif token == "=" and not groups:
+        elif token in wanted and not groups:
             loose.append(m.start())
             if depth == 0:
                 found.append(m.start())
@@ -326,10 +375,10 @@ def top_level_equals(text: str, start: int, end: int) -> list[int]:
 def _eat_back(text: str, start: int, end: int, *, leader: bool) -> tuple[int, bool]:
     """Move ``end`` back over spacing (and dots, for a label leader); say whether a real leader was seen.
 
-    For a label the leader is ``\\ ``, ``\\quad``, ``\\qquad``, ``\\hfill`` or a run of dots;
-    thinner spacing is passed over but leads to nothing.
+    For a label the leader is ``\\ ``, ``\\quad``, ``\\qquad``, ``\\hfill``, a run of dots, or a
+    comma right before it (``x,(1)``); thinner spacing is passed over but leads to nothing.
     """
-    seen, dots = False, 0
+    seen, dots, before = False, 0, end
     commands = SPACING_COMMANDS + DOT_COMMANDS if leader else SPACING_COMMANDS
     leaders = LABEL_LEADERS + DOT_COMMANDS if leader else SPACING_COMMANDS
     while end > start:
@@ -342,8 +391,8 @@ def _eat_back(text: str, start: int, end: int, *, leader: bool) -> tuple[int, bo
         elif char.isspace() or char == "~":
             escaped = end - 2 >= start and text[end - 2] == "\\"
             seen, end = seen or escaped, end - (2 if escaped else 1)
-        elif char == "," and not leader:
-            seen, end = True, end - 1
+        elif char == "," and (not leader or end == before):
+            seen, end = True, end - 1  # for a label: a comma right before it, "x,(1)"
         else:
             break
     return end, seen or dots >= 2
@@ -357,3 +406,18 @@ def _strip_end(text: str, start: int, end: int) -> int:
             end -= 1
         else:
             return end
+
+
+
+
+def _depth(text: str, start: int, end: int) -> int:
+    """How many braces opened in text[start:end] are still open at its end."""
+    depth, i = 0, start
+    while i < end:
+        if text[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        i += 1
+    return depth
+

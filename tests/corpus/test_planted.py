@@ -36,6 +36,9 @@ EXPECTED = {
                        "same free indices"),
     "undeclared_index": ("1", Verdict.ERROR, "index letter q has no range in this context",
                          "declare it under indices"),
+    # layer superscripts (z^l_j, w^{l+1}_{kj}, W^{(2)}_{kj}); every claim of the note is refuted
+    # (tests/model/test_layers.py checks the others)
+    "layer_superscripts": ("swapped", Verdict.REFUTED, "false at N=2, j=1;", None),
     # one wrong derivative per elementary function added with the function table
     "gelu_derivative_phi_only": ("gelu", Verdict.REFUTED,
                                  "false at J=2, j=1; z[1]=-7/4: left = -0.110926151083, right = 0.0400591568638", None),
@@ -43,8 +46,14 @@ EXPECTED = {
                                       "false at J=2, j=1; z[1]=-7/4: left = -0.072678946045, right = 0.148047198032", None),
     "softplus_derivative_sigmoid_prime": ("softplus", Verdict.REFUTED,
                                           "false at J=2, j=1; z[1]=-7/4: left = 0.148047198032, right = 0.126129225187", None),
+    # markup: \sum_{k \neq i}, cases, sinh/cosh/sech, \Rightarrow, J(\theta) (the other claims of the
+    # note are checked in tests/latex/test_markup_sums.py)
+    "markup_notations": ("ne", Verdict.REFUTED, "false at K=2, i=1; y[1]=1, y[2]=0, o[1]=-7/4, o[2]=1/4: "
+                         "left = -0.880797077978, right = 0.880797077978", None),
     "softsign_derivative_as_tanh": ("softsign", Verdict.REFUTED,
-                                    "false at J=2, j=1; z[1]=-7/4: left = 0.132231404959, right = 0.595041322314", None),
+                                    # |z| in softsign' makes it piecewise: the region is named
+                                    "false at J=2, j=1, where z_{1} > 0; z[1]=2: left = 0.111111111111, "
+                                    "right = 0.555555555556", None),
 }
 
 
@@ -98,13 +107,13 @@ def test_chain_names_first_failing_step_and_checks_the_rest():
     assert [s.verdict for s in result.steps] == [Verdict.PROVED, Verdict.REFUTED, Verdict.REFUTED]
 
 
-def test_non_smooth_model_is_rejected_at_its_definition():
+def test_relu_model_is_checked_region_by_region():
     report = check_file(PLANTED / "relu_model.md")
-    first = report.claims[0]
-    assert first.verdict == Verdict.ERROR
-    assert first.message == "max is not differentiable everywhere"
-    assert (first.line, first.column) == (7, 8)
-    assert report.claims[1].message == "cannot be checked: the derivation block above has an error"
+    right, mask, side = report.claims
+    assert right.verdict == Verdict.PROVED
+    assert (mask.verdict, side.verdict) == (Verdict.REFUTED, Verdict.REFUTED)
+    assert ", where z_{1} < 0;" in mask.message  # the dropped mask matters only where z < 0
+    assert ", where z_{1} > 0;" in side.message or ", where z_{1} < 0;" in side.message
 
 
 def test_error_positions_point_into_the_file():

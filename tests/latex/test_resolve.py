@@ -137,18 +137,17 @@ def test_the_whole_range_may_be_written_out(bounds):
     assert claim.verdict == Verdict.PROVED, claim.message
 
 
-# -- 5. a size is not a value ------------------------------------------------------------------
-def test_a_size_in_a_definition_is_an_error():
+# -- 5. a size is a value: the number of values of its range ---------------------------------
+def test_a_size_in_a_definition_is_its_number_of_values():
     found = check_text(CONTEXT.replace(r"L = -\sum_k", r"L = -\frac{1}{K}\sum_k") % SOFTMAX
-                       + "$$\\nabla b_k = \\frac{1}{K}(o_k - t_k)$$\n", "t.md").claims
-    assert_located_error(found[0], "K is a size (the range of k), not a value",
-                         "sizes cannot appear in formulas")
-    assert found[0].line == 8  # the line of L
+                       + "$$\\nabla b_k = \\frac{1}{K}(o_k - t_k) \\tag{right}$$\n"
+                       + "$$\\nabla b_k = o_k - t_k \\tag{dropped}$$\n", "t.md").claims
+    assert [c.verdict for c in found] == [Verdict.PROVED, Verdict.REFUTED]
 
 
-def test_a_size_in_a_claim_is_an_error():
-    assert_located_error(only(r"$$\sum_k 1 = K$$"), "K is a size (the range of k), not a value",
-                         "write the constant as a number or a named leaf")
+def test_a_size_in_a_claim_is_the_sum_of_one_over_its_range():
+    assert only(r"$$\sum_k 1 = K$$").verdict == Verdict.PROVED
+    assert only(r"$$\sum_k 1 = K + 1$$").verdict == Verdict.REFUTED
 
 
 # -- 7. roots keep their brackets --------------------------------------------------------------

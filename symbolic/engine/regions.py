@@ -1,0 +1,211 @@
+"""Piecewise functions at concrete sizes: a step is checked on every sign region.
+
+ReLU, the unit step (ReLU's derivative almost everywhere), |u| and their kin are
+smooth wherever the signs of their arguments are fixed. At one size assignment the
+arguments of the piecewise atoms in a step (``z_1``, ``z_2``, … as expressions in the
+leaves) split the leaf space into sign regions; on each region every piecewise atom
+is one of its branches (``relu(u) = u`` where u > 0, ``0`` where u < 0), so both
+sides become rational functions of leaves and smooth atoms again and the ordinary
+exact zero test applies. A step holds when its difference is zero on every region
+(the sign patterns are enumerated, so regions that cannot occur are covered too); it
+is refuted only at a point drawn inside a region where the two sides, computed with
+the real functions, differ. Kinks (an argument exactly 0) are a set of measure zero:
+the verdict says the step holds except there.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy
+
+from ..model.functions import FUNCTIONS
+from ..settings import MAX_SIGN_REGIONS, RANDOM_SEED, REGION_DRAWS
+from .concrete import Concrete
+from .exact import Undefined, leaf_draw, real_value
+
+Signs = dict  # argument -> True where it is > 0, False where < 0, None where it is 0
+
+KINK_NOTE = "holds on every sign region of the piecewise functions (not at their kinks, where an argument is 0)"
+
+
+def is_piecewise(function: str) -> bool:
+    return FUNCTIONS[function].piecewise is not None
+
+
+def _oriented(argument: sympy.Expr) -> tuple[sympy.Expr, bool]:
+    """The argument up to a constant factor, and whether that factor is negative: ``-z``,
+    ``z/2`` and ``z`` share their sign regions."""
+    content, primitive = argument.as_content_primitive()
+    if content.is_Number and content < 0:
+        primitive, content = -primitive, -content
+    if primitive.could_extract_minus_sign():
+        return -primitive, True
+    return primitive, False
+
+
+def piecewise_arguments(concrete: Concrete, expr: sympy.Expr) -> list[sympy.Expr]:
+    """The distinct arguments of the piecewise atoms in ``expr``, inside other atoms too."""
+    found: dict[sympy.Expr, None] = {}
+    seen: set = set()
+
+    def visit(e: sympy.Expr) -> None:
+        for symbol in sorted(e.free_symbols, key=str):
+            atom = concrete.atoms.get(symbol)
+            if atom is None or symbol in seen:
+                continue
+            seen.add(symbol)
+            visit(atom.argument)
+            if is_piecewise(atom.function):
+                found.setdefault(_oriented(atom.argument)[0])
+
+    visit(expr)
+    return list(found)
+
+
+def on_region(concrete: Concrete, expr: sympy.Expr, signs: Signs, memo: dict) -> sympy.Expr:
+    """``expr`` on one sign region: each piecewise atom replaced by its branch there (its
+    value at 0 where its argument is identically 0 on the region), and each other atom whose
+    argument changed lowered again."""
+    subs = {}
+    for symbol in expr.free_symbols:
+        atom = concrete.atoms.get(symbol)
+        if atom is None:
+            continue
+        if symbol not in memo:
+            argument = on_region(concrete, atom.argument, signs, memo)
+            rule = FUNCTIONS[atom.function]
+            if is_piecewise(atom.function):
+                key, negated = _oriented(atom.argument)
+                sign = signs[key]
+                branch = rule.at_zero if sign is None else rule.piecewise(argument, sign != negated)
+                memo[symbol] = concrete.lower(branch)
+            elif argument != atom.argument:
+                memo[symbol] = concrete.atom(atom.function, argument)
+            else:
+                memo[symbol] = symbol
+        if memo[symbol] != symbol:
+            subs[symbol] = memo[symbol]
+    return expr.xreplace(subs) if subs else expr
+
+
+@dataclass
+class RegionCheck:
+    """The regions of one instance on which the difference is not the zero function."""
+
+    arguments: list[sympy.Expr]
+    failing: list[Signs]
+    too_many: bool = False
+
+
+def sign_regions(concrete: Concrete, arguments: list[sympy.Expr]):
+    """Every sign pattern of ``arguments`` (inner ones first): an argument that is a number on
+    the region its inner arguments fix (``relu(z)`` where z < 0) gets that number's sign, or
+    None for 0, instead of two branches."""
+    signs: Signs = {}
+    decided: dict = {}  # an argument's form on the region so far (up to a factor) -> its sign
+
+    def extend(position: int):
+        if position == len(arguments):
+            yield dict(signs)
+            return
+        argument = arguments[position]
+        resolved = on_region(concrete, argument, signs, {})
+        key, negated = (None, False) if resolved.is_number else _oriented(resolved)
+        if resolved.is_number:
+            choices = ((resolved > 0) if resolved != 0 else None,)
+        elif key in decided:  # relu(z) where z > 0 has the sign of z
+            choices = (decided[key] != negated,)
+        else:
+            choices = (True, False)
+        fresh = key is not None and key not in decided
+        for choice in choices:
+            signs[argument] = None if choice is None else bool(choice)
+            if fresh:
+                decided[key] = bool(choice) != negated
+            yield from extend(position + 1)
+        del signs[argument]
+        if fresh:
+            del decided[key]
+
+    yield from extend(0)
+
+
+def check_regions(concrete: Concrete, difference: sympy.Expr,
+                  zero: Callable[[sympy.Expr], bool]) -> RegionCheck | None:
+    """None when ``difference`` has no piecewise atom; else the regions where it is not zero."""
+    arguments = piecewise_arguments(concrete, difference)
+    if not arguments:
+        return None
+    failing = []
+    for count, signs in enumerate(sign_regions(concrete, arguments), 1):
+        if count > MAX_SIGN_REGIONS:
+            return RegionCheck(arguments, [], too_many=True)
+        if not zero(on_region(concrete, difference, signs, {})):
+            failing.append(signs)
+    return RegionCheck(arguments, failing)
+
+
+def point_in(concrete: Concrete, signs: Signs, start: Callable[[Callable], dict]):
+    """Leaf values (drawn reproducibly) inside the region ``signs``, or None."""
+    for attempt in range(REGION_DRAWS):
+        draw = leaf_draw(RANDOM_SEED + 7919 + attempt)
+        leaves = start(draw)
+        memo: dict = {}
+        try:
+            values = [(real_value(arg, concrete, leaves, draw, memo), positive)
+                      for arg, positive in signs.items() if positive is not None]
+        except (Undefined, ZeroDivisionError, ValueError, TypeError):
+            continue
+        if all(value > 0 if positive else value < 0 for value, positive in values):
+            return leaves, draw
+    return None
+
+
+def describe(concrete: Concrete, signs: Signs, difference: sympy.Expr | None = None,
+             zero: Callable[[sympy.Expr], bool] | None = None) -> str:
+    """``z_{2} > 0, z_{3} < 0``: each argument by the entry it is the value of, if any.
+
+    Given the step's ``difference``, only the arguments that matter are named: those whose
+    flipped sign makes the difference zero, else those of the piecewise functions standing
+    in the difference itself (not inside another function), else all."""
+    shown = [arg for arg, positive in signs.items() if positive is not None]
+    if difference is not None and zero is not None:
+        decisive = [a for a in shown if zero(on_region(concrete, difference, {**signs, a: not signs[a]}, {}))]
+        direct = {_oriented(concrete.atoms[s].argument)[0] for s in difference.free_symbols
+                  if s in concrete.atoms and is_piecewise(concrete.atoms[s].function)}
+        shown = decisive or [a for a in shown if a in direct] or shown
+    names = concrete.entry_names()
+    parts = []
+    for arg in shown:
+        positive = signs[arg]
+        name, scale = _named(arg, names)
+        if scale is not None and scale < 0:
+            positive = not positive
+        parts.append(f"{name} {'>' if positive else '<'} 0")
+    return ", ".join(parts)
+
+
+def _named(arg: sympy.Expr, names: dict) -> tuple[str, sympy.Expr | None]:
+    """An argument by the entry it is a constant multiple of (``-0.99 z_1``: z_1, −0.99)."""
+    if arg in names:
+        return names[arg], sympy.Integer(1)
+    for value, name in names.items():
+        if value.free_symbols == arg.free_symbols and value != 0:
+            ratio = sympy.cancel(arg / value)
+            if ratio.is_Number and ratio != 0:
+                return name, ratio
+    return _in_names(arg, names), None
+
+
+def _in_names(arg: sympy.Expr, names: dict) -> str:
+    """An argument written with the model's names where its values appear in it, and leaf
+    entries as ``w_{1,2}``: ``-s y + 1`` rather than the sum that s stands for."""
+    shown = arg
+    for value, name in sorted(names.items(), key=lambda kv: -sympy.count_ops(kv[0])):
+        if not value.is_Symbol and value.free_symbols and value.free_symbols <= shown.free_symbols:
+            shown = shown.subs(value, sympy.Symbol(name))
+    leaves = {v: sympy.Symbol(n) for v, n in names.items() if v.is_Symbol and v in shown.free_symbols}
+    return sympy.sstr(shown.xreplace(leaves)).replace("*", " ")

@@ -1,0 +1,69 @@
+"""Primes on known functions: ``\\sigma'(z)``, ``\\tanh'(z)``, ``\\operatorname{ReLU}'(z)``.
+
+The grammar drops a prime (``\\sigma'(z)`` comes out as σ·z), so primes are read here,
+before it runs. A prime (``'``, ``''``, ``^{\\prime}``, ``^\\prime``) written between a
+function the notation knows and its parenthesised argument is that function's derivative
+of that order, evaluated at the argument. The function is rewritten as a stand-in call,
+``\\operatorname{\\x00…}``, registered with :data:`notation.CALLED` like any function; the
+model stage (:func:`primed_function`) turns it into the row's derivative. Any other prime
+is left to :func:`text.check_primes`, which makes it a located error: ``h'(a_j)`` for a
+function the model does not define, ``y'``, ``(h_j)'``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .notation import CALLED, NATIVE
+
+# A function command, then primes, then "(": \sigma', \tanh'', \operatorname{GELU}^{\prime}.
+_PRIMED = re.compile(
+    r"(\\(?:operatorname|mathrm|text)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+)"
+    r"\s*('+|\^\s*\{\s*(?:\\prime\s*)+\}|\^\s*\\prime(?![A-Za-z]))(?=\s*\()")
+
+# stand-in spelling -> (the function's spelling, the order of the derivative)
+PRIMED: dict[str, tuple[str, int]] = {}
+
+
+def _known(command: str) -> str | None:
+    """The spelling of a function the notation reads, for a command as written."""
+    compact = re.sub(r"\s+", "", command)
+    if compact.lstrip("\\") in CALLED:
+        return CALLED[compact.lstrip("\\")]
+    if compact in NATIVE:
+        return compact
+    inner = re.match(r"\\(?:operatorname|mathrm|text)\{([A-Za-z]+)\}$", compact)
+    if inner and "\\" + inner.group(1) in NATIVE:
+        return "\\" + inner.group(1)
+    return None
+
+
+def read_primes(text: str) -> tuple[str, str]:
+    """``text`` with each prime on a known function written as a stand-in call, and ``text``
+    with those primes blanked (same length: the checks that run on it keep exact columns)."""
+    masked = list(text)
+
+    def replace(m: re.Match) -> str:
+        spelling = _known(m.group(1))
+        if spelling is None:
+            return m.group(0)  # not a function the notation knows: check_primes says so
+        order = m.group(2).count("'") + m.group(2).count("\\prime")
+        stand_in = rf"\operatorname{{{_stand_in_name(spelling, order)}}}"
+        PRIMED[stand_in] = (spelling, order)
+        CALLED.register(stand_in)
+        masked[m.start(2):m.end(2)] = " " * (m.end(2) - m.start(2))
+        return stand_in
+
+    rewritten = _PRIMED.sub(replace, text)
+    return rewritten, "".join(masked)
+
+
+def _stand_in_name(spelling: str, order: int) -> str:
+    """Letters only (the grammar reads them inside \\operatorname), unlike anything written."""
+    letters = re.sub(r"[^A-Za-z]", "", spelling)
+    return f"gradproofprime{'x' * order}{letters}"
+
+
+def primed_function(name: str) -> tuple[str, int] | None:
+    """For a parsed call's name: the primed function's spelling and the order, if it is one."""
+    return PRIMED.get(name)

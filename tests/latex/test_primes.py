@@ -1,0 +1,70 @@
+"""Primes on known functions are their derivatives; every other prime is a located error."""
+
+from __future__ import annotations
+
+import pytest
+
+from symbolic import Verdict, check_text
+
+MODEL = r"""```derivation
+indices: {i: I, j: J}
+define: |
+  z_j = \sum_i w_{ij} x_i
+  h_j = \sigma(z_j)
+  g_j = \tanh(z_j)
+  L = \sum_j (h_j + g_j)
+loss: L
+```
+
+"""
+
+
+def verdict(claim: str):
+    (record,) = check_text(MODEL + f"$${claim}$$\n", "n.md").claims
+    return record
+
+
+@pytest.mark.parametrize("claim", [
+    r"\sigma'(z_j) = \sigma(z_j)(1 - \sigma(z_j))",
+    r"\sigma'(z_j) = h_j (1 - h_j)",
+    r"\sigma^{\prime}(z_j) = h_j (1 - h_j)",
+    r"\sigma^\prime(z_j) = h_j (1 - h_j)",
+    r"\tanh'(z_j) = 1 - g_j^2",
+    r"\operatorname{tanh}'(z_j) = 1 - \tanh^2(z_j)",
+    r"\sigma''(z_j) = h_j (1 - h_j)(1 - 2 h_j)",
+    r"\frac{\partial L}{\partial z_j} = \sigma'(z_j) + \tanh'(z_j)",
+    r"\operatorname{ReLU}'(z_j) = \mathbb{1}[z_j > 0]",
+    r"\operatorname{softplus}'(z_j) = \sigma(z_j)",
+])
+def test_a_prime_on_a_known_function_is_its_derivative(claim):
+    assert verdict(claim).verdict.holds
+
+
+@pytest.mark.parametrize("claim", [
+    r"\sigma'(z_j) = \sigma(z_j)",  # the textbook slip
+    r"\tanh'(z_j) = 1 - g_j",  # the square dropped
+    r"\frac{\partial L}{\partial z_j} = \sigma'(z_j)",  # a path dropped
+    r"\sigma''(z_j) = h_j (1 - h_j)",  # the order of the derivative matters
+])
+def test_a_wrong_prime_claim_is_refuted(claim):
+    assert verdict(claim).verdict == Verdict.REFUTED
+
+
+@pytest.mark.parametrize("claim, message", [
+    (r"h'(z_j) = 1", "'h'' is the derivative of a function gradproof does not know"),
+    (r"f'(z_j) = 1", "'f'' is the derivative of a function gradproof does not know"),
+    (r"\sigma(z_j)' = h_j", "means a derivative, which is not read yet"),
+    (r"h_j' = h_j", "means a derivative, which is not read yet"),
+])
+def test_other_primes_are_located_errors_never_dropped(claim, message):
+    record = verdict(claim)
+    assert record.verdict == Verdict.ERROR
+    assert message in record.message
+    assert record.column == 3 + claim.index("'")
+
+
+def test_the_column_of_a_later_error_is_exact_after_a_prime_was_read():
+    claim = r"\sigma'(z_j) = h_j'"
+    record = verdict(claim)
+    assert record.verdict == Verdict.ERROR
+    assert record.column == 3 + claim.rindex("'")
