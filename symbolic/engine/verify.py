@@ -249,14 +249,10 @@ def compare(concrete: Concrete, left, right, subs: dict, env: dict) -> tuple[Cou
         for attempt in range(COUNTEREXAMPLE_POINTS):
             draw = leaf_draw(RANDOM_SEED + attempt)
             leaves = _first_leaves(subs, draw)
-            memo: dict = {}
-            try:
-                a = real_value(left, concrete, leaves, draw, memo)
-                b = real_value(right, concrete, leaves, draw, memo)
-            except (Undefined, ZeroDivisionError, ValueError, TypeError):
+            values = _real_sides(concrete, left, right, leaves, draw)
+            if values is None:
                 continue
-            if isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc):
-                continue
+            a, b = values
             evaluated += 1
             if differ(a, b):
                 return _counterexample(concrete, env, leaves, a, b), evaluated
@@ -273,17 +269,27 @@ def region_counterexample(concrete: Concrete, left, right, subs: dict, env: dict
             if inside is None:
                 continue
             leaves, draw = inside
-            memo: dict = {}
-            try:
-                a = real_value(left, concrete, leaves, draw, memo)
-                b = real_value(right, concrete, leaves, draw, memo)
-            except (Undefined, ZeroDivisionError, ValueError, TypeError):
-                continue
-            if not isinstance(a, mpmath.mpc) and not isinstance(b, mpmath.mpc) and differ(a, b):
+            values = _real_sides(concrete, left, right, leaves, draw)
+            if values is not None and differ(*values):
+                a, b = values
                 difference = (left - right).xreplace(subs) if subs else left - right
                 where = describe(concrete, signs, difference, _zero)
                 return replace(_counterexample(concrete, env, leaves, a, b), region=where), where
     return None
+
+
+def _real_sides(concrete: Concrete, left, right, leaves: dict, draw):
+    """Both sides computed with the real functions at ``leaves`` (drawing the missing ones),
+    or None where either has no real value."""
+    memo: dict = {}
+    try:
+        a = real_value(left, concrete, leaves, draw, memo)
+        b = real_value(right, concrete, leaves, draw, memo)
+    except (Undefined, ZeroDivisionError, ValueError, TypeError):
+        return None
+    if isinstance(a, mpmath.mpc) or isinstance(b, mpmath.mpc):
+        return None
+    return a, b
 
 
 def _first_leaves(subs: dict, draw) -> dict:

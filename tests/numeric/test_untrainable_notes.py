@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from symbolic.cli import main
+from tests.models import LOGISTIC_REGRESSION
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTES = sorted([*ROOT.glob("docs/examples/*.md"), *ROOT.glob("derivations/*.md")])
@@ -21,14 +22,7 @@ UNTRAINABLE = {
 TRAINABLE = {"logistic_regression.md", "two_layer_sigmoid.md", "backprop_cross_entropy.md", "backprop_seed.md",
              "backprop_seed_corrected.md", "two_hidden_layers.md"}
 
-LOGISTIC_BLOCK = r"""```derivation
-indices: {i: I}
-define: |
-  a = \sum_i w_i x_i + b
-  p = \sigma(a)
-  L = -(y \log p + (1 - y) \log(1 - p))
-```
-"""
+LOGISTIC_BLOCK = LOGISTIC_REGRESSION
 
 
 def test_the_notes_are_found():
