@@ -224,6 +224,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
                                 f"but not on its left", rhs_span,
                                 f"sum over it (\\sum_{sorted(map(str, extra))[0]}) or add it to the left side")
         definitions.append(Definition(tensor, idx, expr, rhs_span, rhs.strip()))
+    _check_shapes_of_defined_names(definitions, network)
     network.definitions = tuple(_ordered(definitions))
     loss_name = str(data.get("loss", "L"))
     network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")
@@ -248,6 +249,24 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
                          "rename one of them: d y_i would be ambiguous")
     return Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions,
                    notation=written_in, shorthand=shorthand)
+
+
+def _check_shapes_of_defined_names(definitions: list[Definition], network: Network) -> None:
+    """A name the block defines, used in another line with another shape, would be a second,
+    unrelated leaf (``h_k`` next to ``h_j = \\tanh(z_j)``; ``a^{l-1}_k`` with k over K next to
+    ``a^l_j`` over J): the model would not be the one written. An error at that line."""
+    defined = {d.tensor.name: d.tensor for d in definitions}
+    for definition in definitions:
+        for tensor in tensors_in(definition.expr, network):
+            own = defined.get(tensor.name)
+            if own is None or own == tensor or tensor in (d.tensor for d in definitions):
+                continue
+            shape = "×".join(tensor.ranges) or "a scalar"
+            raise NotationError(
+                f"{tensor.latex} is used with the shape ({shape}) here, but it is defined as {own}: "
+                "a second, unrelated quantity of the same name", definition.span,
+                "use index letters of the ranges it is defined with"
+                + (" (the layers of a generic network share their width)" if network.layers else ""))
 
 
 def _numbered(defines: list[tuple[str, Span]]) -> frozenset[str]:
