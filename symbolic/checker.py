@@ -19,7 +19,7 @@ from .errors import (GradproofError, ModelError, NotationError, NotesError, Span
                      TimeLimitReached, internal_error, one_line, time_limit)
 from .latex.parse import parse_latex
 from .model.context import Context, build_context, lhs_tensor
-from .model.index_notation import Grad, free_indices, split_symbol
+from .model.index_notation import Grad, derivatives_without_path, free_indices, split_symbol
 from .model.tensors import Definition
 from .notes import ChainSource, ContextSource, Note, Premises, Problem, Term, parse_note, read_note
 from .results import (NO_BLOCK_MESSAGE, ClaimResult, FileReport, StepResult, UnreadDisplay,
@@ -406,6 +406,8 @@ class NoteChecker:
                         step.message = "proved for every size; " + step.message
                 if step.verdict.holds and outcome.piecewise:
                     step.message += f"; {KINK_NOTE}"
+                if step.verdict.holds:
+                    step.warnings += derivatives_without_path(self.context.network, lhs, rhs)
             if not first and not step.verdict.holds and _substitutes_numbers(left, right, lhs, rhs):
                 step = StepResult(Verdict.SKIPPED, _tex(left), _tex(right), right.span.line,
                                   right.span.column, "substitution of numbers: not checked",

@@ -406,3 +406,15 @@ def free_indices(expr) -> set[sympy.Symbol]:
     for arg in expr.args:
         out |= free_indices(arg)
     return out
+
+
+def derivatives_without_path(network: Network, *sides) -> list[str]:
+    """Derivatives in ``sides`` that are 0 because the quantity does not depend on the variable
+    at all. A claim that holds only as 0 = 0 is rarely what its author meant, so it is said."""
+    reach = network.dependencies()
+    found = []
+    for grad in {g for side in sides for g in side.atoms(Grad)}:
+        of, wrt = (network.tensor_of(a.base if isinstance(a, sympy.Indexed) else a) for a in grad.args)
+        if of != wrt and wrt not in reach.get(of, ()):
+            found.append(f"{of.latex} does not depend on {wrt.latex} in this model: that derivative is 0")
+    return sorted(found)

@@ -54,3 +54,21 @@ def test_one_width_checks_the_claim():
     text = LAYERED.replace("indices: {j: J, k: K}", "indices: {j: J, k: J}")
     [claim] = check_text(text, "n.md").claims
     assert claim.verdict == Verdict.REFUTED  # a^{l-1}_k, not a^l_k
+
+
+def test_a_derivative_without_a_path_is_said_when_a_claim_holds_as_zero():
+    text = (r"""```derivation
+indices: {j: J, k: K}
+define: |
+  a_k = \sum_j w_{jk} h_j
+  L = \frac{1}{2} \sum_k (a_k - t_k)^2
+```
+
+$$\frac{\partial a_k}{\partial t_k} = 0$$
+
+$$\frac{\partial L}{\partial w_{jk}} = h_j (a_k - t_k)$$
+""")
+    vacuous, fine = check_text(text, "n.md").claims
+    assert vacuous.verdict.holds
+    assert vacuous.warnings == ["a does not depend on t in this model: that derivative is 0"]
+    assert fine.warnings == []
