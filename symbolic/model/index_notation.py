@@ -414,7 +414,18 @@ def derivatives_without_path(network: Network, *sides) -> list[str]:
     reach = network.dependencies()
     found = []
     for grad in {g for side in sides for g in side.atoms(Grad)}:
-        of, wrt = (network.tensor_of(a.base if isinstance(a, sympy.Indexed) else a) for a in grad.args)
+        of, wrt = (_tensor_or_none(network, a) for a in grad.args)
+        if of is None or wrt is None:
+            continue  # the derivative of an expression written out: its own dependencies
         if of != wrt and wrt not in reach.get(of, ()):
             found.append(f"{of.latex} does not depend on {wrt.latex} in this model: that derivative is 0")
     return sorted(found)
+
+
+def _tensor_or_none(network: Network, expr) -> Tensor | None:
+    """The tensor an entry or a scalar names, or None for any other expression."""
+    if isinstance(expr, sympy.Indexed):
+        return network.tensors.get(expr.base.label.name)
+    if isinstance(expr, sympy.Symbol):
+        return network.tensors.get(expr.name)
+    return None

@@ -72,3 +72,16 @@ $$\frac{\partial L}{\partial w_{jk}} = h_j (a_k - t_k)$$
     assert vacuous.verdict.holds
     assert vacuous.warnings == ["a does not depend on t in this model: that derivative is 0"]
     assert fine.warnings == []
+
+
+def test_the_derivative_of_an_expression_written_out_needs_no_path_check():
+    text = (r"""```derivation
+indices: {k: K}
+define: |
+  o_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
+```
+
+$$\frac{d}{d a_i} \frac{e^{a_j}}{\sum_k e^{a_k}} = o_j (1_{ij} - o_i)$$
+""").replace("indices: {k: K}", "indices: {i: K, j: K, k: K}")
+    [claim] = check_text(text, "n.md").claims
+    assert claim.verdict.holds and claim.warnings == []
