@@ -15,8 +15,8 @@ import time
 
 import sympy
 
-from .calculus.derive import derive
-from .calculus.printing import to_latex
+from .calculus.derive import derive, in_claim_names, nearest_form
+from .calculus.printing import claim_order, name_order, text_name, to_latex
 from .engine.verify import Condition, check_identity
 from .errors import GradproofError
 from .model.context import Assumption, Context
@@ -104,7 +104,7 @@ def nearby_models(context: Context):
         other = FUNCTIONS[kind].swap_with if kind in FUNCTIONS else None  # kind is its name
         if other is not None and (found is None or d.tensor != found[1]):
             swapped = FUNCTIONS[other].cls(d.expr.args[0])
-            variants.append((f"a {other} hidden layer ({d.tensor.name})",
+            variants.append((f"a {other} hidden layer ({text_name(d.tensor.name)})",
                              _replace(network, d.tensor, swapped), ()))
     return variants
 
@@ -122,10 +122,10 @@ def _assumption_options(context: Context):
     letter = next(l for l, r in context.network.index_ranges.items() if r == target.ranges[0])
     options = []
     if "sum-to-one" not in assumed and "one-hot" not in assumed:
-        options.append((rf"Σ_{letter} {target.name}_{letter} = 1",
+        options.append((rf"Σ_{letter} {text_name(target.name)}_{letter} = 1",
                         Assumption("sum-to-one", target, "")))
     if "one-hot" not in assumed:
-        options.append((f"one-hot {target.name}", Assumption("one-hot", target, "")))
+        options.append((f"one-hot {text_name(target.name)}", Assumption("one-hot", target, "")))
     return options
 
 
@@ -153,7 +153,7 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
         try:
             derived = derive(context, derivative.args[1], derivative.args[0])
             if derived.verdict.holds:
-                record.correct = rf"{to_latex(derivative, network)} = {derived.latex}"
+                record.correct = _correct(context, record, first, derivative, derived, rhs, deadline)
         except GradproofError:
             pass
 
@@ -172,7 +172,7 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
             continue
         for text, extra in options:
             if _holds(variant, assumptions + [extra], lhs, rhs, deadline=deadline):
-                also = f" (so for one-hot {extra.tensor.name})" if extra.kind == "sum-to-one" else ""
+                also = f" (so for one-hot {text_name(extra.tensor.name)})" if extra.kind == "sum-to-one" else ""
                 notes.append(f"holds for {description} with {text}{also}")
                 break
 
@@ -180,6 +180,26 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
         if _holds(network, assumptions, terms[0], terms[-1], deadline=deadline):
             notes.append("the chain's two ends are equal although a step in between is wrong")
     record.diagnosis = notes
+
+
+def _correct(context: Context, record: ClaimResult, first: int, derivative, derived, rhs,
+             deadline) -> str:
+    """The correct equation in the form nearest the author's right side, in their term order."""
+    network = context.network
+    written = [record.steps[first].rhs or "", record.source or ""]
+    order = claim_order(network, written)
+    forms = [derived.expr, *derived.forms]
+    # names the chain itself defined (δ_k = o_k - t_k), where the claim uses them
+    used = name_order({t.name for t in network.tensors.values()}, written).rank
+    claimed = [d for d in network.definitions
+               if d not in context.model_definitions and d.tensor.name in used]
+    forms += [named for f in forms if (named := in_claim_names(f, claimed)) != f]
+    form = nearest_form(forms, rhs)
+    # the derived formula is verified; another form must equal it (cheaper than the derivative)
+    if form != derived.expr and not _holds(network, context.assumptions, derived.expr, form,
+                                           deadline=deadline):
+        form = derived.expr
+    return rf"{to_latex(derivative, network)} = {to_latex(form, network, order)}"
 
 
 def _index_pattern(context: Context, lhs, rhs, deadline) -> str | None:

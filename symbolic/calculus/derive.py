@@ -6,8 +6,11 @@ Each local derivative ``∂C_c/∂T_t`` differentiates one definition and is the
 written in the context's own names (``1 - \\tanh^2 z_j`` becomes ``1 - h_j^2``,
 ``e^{a_k}/Σ e^{a_k'}`` becomes ``o_k``). Kronecker deltas that multiply a
 whole summand collapse their sum; bound indices get the first free primed
-letter of their range. The result is verified by the exact engine before it
-is shown.
+letter of their range. The final result is also cancelled and factored with
+its sums and functions kept whole (``p(1-p)((1-y)/(1-p) - y/p) x_i`` becomes
+``(p - y) x_i``); the simplest form is kept and the others are offered to the
+diagnosis, which shows the one nearest the author's claim. The result is
+verified by the exact engine before it is shown.
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ from ..model.tensors import Definition, Network, Tensor, index_symbol, tensors_i
 from ..verdicts import Verdict
 from .index_algebra import (apply_sum_to_one, collapse, expand_sums, free_tensors,
                             merge_sums, rename_bound, replace_pattern)
-from .printing import to_latex, to_text
+from .printing import model_order, to_latex, to_text
+
+# Largest formula (in SymPy operations) whose cancelled and factored forms derive tries.
+READABLE_FORMS_MAX_OPS = 80
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Derived:
     text: str
     of_text: str = ""
     wrt_text: str = ""
+    forms: tuple = ()  # other readable forms of expr, equal to it as rational functions
 
     @property
     def claim_latex(self) -> str:
@@ -57,6 +64,7 @@ class Deriver:
         self.assumptions = list(assumptions)
         self.simplify = simplify  # False: skip the search for a readable form (proofs)
         self._gradients: dict = {}
+        self._forms: dict = {}  # the other readable forms of each gradient
         self._uses: dict = {}
         self._reach = network.dependencies()
 
@@ -99,7 +107,8 @@ class Deriver:
         if key not in self._gradients:
             free = set(wrt_idx) | set(of_idx)
             result = self._adjoint(of, of_idx, wrt, wrt_idx, set(free))
-            self._gradients[key] = self.tidy(result, free) if self.simplify else result
+            self._gradients[key], self._forms[key] = (self._tidy(result, free, True) if self.simplify
+                                                      else (result, []))
         return self._gradients[key]
 
     def _adjoint(self, of, of_idx, target, t_idx, taken) -> sympy.Expr:
@@ -180,15 +189,97 @@ class Deriver:
 
     def tidy(self, expr, free: set, rename: bool = True) -> sympy.Expr:
         """The simplest of the factored and expanded forms, with Σ t = 1 applied."""
+        best, _forms = self._tidy(expr, free, rename)
+        return best
+
+    def _tidy(self, expr, free: set, rename: bool) -> tuple[sympy.Expr, list]:
         candidates = [expr, collapse(expand_sums(expr))]
         for a in self.assumptions:
             candidates += [apply_sum_to_one(c, a.tensor, self.network) for c in candidates]
         candidates = [sympy.factor_terms(merge_sums(c)) for c in candidates]
+        factored = candidates[0]
+        rewritten = rational_forms(factored) if rename else []  # the final result only, not every level
+        candidates += rewritten
         ops = [sympy.count_ops(c) for c in candidates]
         # keep the author-like factored form unless another is clearly simpler
         best = next(c for c, n in zip(candidates, ops) if n <= 1.34 * min(ops))
-        return rename_bound(best, set(free), self.network.index_ranges) if rename else best
+        if not rename:
+            return best, []
+        # the other forms offered to match an author: the rewritings of the factored form
+        forms = []
+        for c in [best, factored, *rewritten]:
+            c = rename_bound(c, set(free), self.network.index_ranges)
+            if c not in forms:
+                forms.append(c)
+        return forms[0], forms[1:]
 
+    def forms(self, of: Tensor, of_idx: tuple, wrt: Tensor, wrt_idx: tuple) -> list:
+        """Other readable forms of :meth:`gradient`'s result (equal as rational functions)."""
+        self.gradient(of, of_idx, wrt, wrt_idx)
+        return self._forms[(of, of_idx, wrt, wrt_idx)]
+
+
+def rational_forms(expr) -> list:
+    """``expr`` cancelled and factored as a rational function, sums and functions kept whole.
+
+    Factoring inside a Σ would expand its body (``Σ_k -o_k t_k + …``); each sum and
+    each function application is one symbol here. A leading minus moves into a sum
+    factor: ``-(y - p) x_i`` becomes ``(p - y) x_i``.
+    """
+    if sympy.count_ops(expr) > READABLE_FORMS_MAX_OPS:
+        return []  # factoring a large formula costs more than the reader gains
+    opaque = {a: sympy.Dummy() for a in expr.atoms(sympy.Sum, sympy.Function)}
+    if not opaque and not any(isinstance(a, sympy.Pow) and a.exp.is_negative
+                              for a in sympy.preorder_traversal(expr)):
+        return []  # a polynomial: factor_terms has done what can be done
+    back = {d: a for a, d in opaque.items()}
+    plain = expr.xreplace(opaque)
+    forms = []
+    for rewrite in (sympy.factor, sympy.cancel):
+        try:
+            form = _sign_inside(rewrite(plain)).xreplace(back)
+        except (sympy.PolynomialError, sympy.CoercionFailed, NotImplementedError):
+            continue
+        if form not in forms:
+            forms.append(form)
+    return forms
+
+
+def in_claim_names(expr, definitions) -> sympy.Expr:
+    """``expr`` with the names a claim defined for sums (``δ_k = o_k - t_k``) put back, either sign."""
+    for d in definitions:
+        if isinstance(d.expr, sympy.Add):
+            expr = replace_pattern(expr, d.expr, lambda m, d=d: d.lhs.xreplace(m), d.indices)
+            expr = replace_pattern(expr, -d.expr, lambda m, d=d: -d.lhs.xreplace(m), d.indices)
+    return expr
+
+
+def nearest_form(forms, claim) -> sympy.Expr:
+    """The form closest to the author's ``claim``, the first on a tie.
+
+    Closest: the fewest operations more or fewer than the claim, less the sub-expressions
+    it shares with the claim (up to sign).
+    """
+    def parts(expr) -> set:
+        return {-e if e.could_extract_minus_sign() else e for e in sympy.preorder_traversal(expr)
+                if not isinstance(e, (sympy.Number, sympy.Symbol, sympy.IndexedBase, sympy.Tuple))}
+
+    written, size = parts(claim), sympy.count_ops(claim)
+
+    def distance(form) -> tuple:
+        ops = sympy.count_ops(form)
+        return abs(ops - size) - len(parts(form) & written), ops
+
+    return min(forms, key=distance)
+
+
+def _sign_inside(expr):
+    """``-(y - p) x`` → ``(p - y) x``: a negative product takes its sign into a sum factor."""
+    if isinstance(expr, sympy.Mul) and expr.could_extract_minus_sign():
+        sums = [f for f in expr.args if isinstance(f, sympy.Add)]
+        if sums:
+            return (-expr / sums[0]) * (-sums[0])
+    return expr
 
 
 def derive(context: Context, wrt: sympy.Expr, of=None) -> Derived:
@@ -204,9 +295,11 @@ def derive(context: Context, wrt: sympy.Expr, of=None) -> Derived:
     deriver = Deriver(network, [a for a in context.assumptions])
     result = deriver.gradient(of_tensor, of_idx, wrt_tensor, wrt_idx)
     outcome = check_identity(network, context.assumptions, Grad(of, wrt), result)
+    order = model_order(network)
     return Derived(of_tensor, wrt, result, outcome.verdict, to_latex(of, network),
-                   to_latex(wrt, network), to_latex(result, network), to_text(result, network),
-                   to_text(of, network), to_text(wrt, network))
+                   to_latex(wrt, network), to_latex(result, network, order),
+                   to_text(result, network, order), to_text(of, network), to_text(wrt, network),
+                   tuple(deriver.forms(of_tensor, of_idx, wrt_tensor, wrt_idx)))
 
 
 def entry(network: Network, expr) -> tuple[Tensor, tuple]:

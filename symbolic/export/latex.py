@@ -11,6 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..model.names import latex_name
 from ..errors import Span
 from ..model.context import split_equation
 from ..model.tensors import GREEK
@@ -37,6 +38,10 @@ UNICODE_MATH = {"×": r"\times", "…": r"\dots", "→": r"\to", "←": r"\lefta
                 "≤": r"\leq", "≥": r"\geq", "−": "-", "·": r"\cdot", "∂": r"\partial",
                 "∇": r"\nabla", "∑": r"\sum", "√": r"\surd", "≈": r"\approx", "∈": r"\in",
                 "✓": r"\checkmark", "✗": r"\times", "≔": ":=", "²": "^{2}", "³": "^{3}", "′": "'"}
+# Combining accents the text form of a name uses (ŷ, x̄), as the math accent they stand for.
+ACCENTS = {"\u0302": "hat", "\u0303": "tilde", "\u0304": "bar", "\u0305": "overline", "\u0306": "breve",
+           "\u0307": "dot", "\u0308": "ddot", "\u0301": "acute", "\u0300": "grave", "\u030c": "check",
+           "\u20d7": "vec"}
 UNICODE_TEXT = {"—": "---", "–": "--", "’": "'", "‘": "`", "“": "``", "”": "''", "\u00a0": "~"}
 TEX_MARKS = {verdict: row.tex for verdict, row in PRESENTATION.items()}
 
@@ -78,11 +83,19 @@ def _greek(char: str) -> str | None:
     return "\\" + word if word in GREEK or word in ("varepsilon", "vartheta") else None
 
 
+def _accented(char: str) -> str:
+    """A precomposed accented letter (ŷ) as letter and combining accent; other characters as they are."""
+    parts = unicodedata.normalize("NFD", char)
+    return parts if len(parts) == 2 and parts[0].isascii() and parts[1] in ACCENTS else char
+
+
 def latex_text(text: str) -> str:
     """``text`` as LaTeX text: specials escaped, non-ASCII typeset or left out."""
     out: list[str] = []
-    for char in text:
-        if char in TEXT_SPECIALS:
+    for char in "".join(_accented(c) for c in text):
+        if char in ACCENTS and out and len(out[-1]) == 1 and out[-1].isalpha():
+            out[-1] = rf"\ensuremath{{\{ACCENTS[char]}{{{out[-1]}}}}}"  # ŷ in a name: \hat{y}
+        elif char in TEXT_SPECIALS:
             out.append(TEXT_SPECIALS[char])
         elif char.isascii():
             out.append(char)
@@ -150,7 +163,7 @@ def leaf_values(leaves: dict[str, str], index_ranges: dict[str, str], span: Span
         groups.setdefault((m.group("name").strip(), ranges), {})[at] = _value(value)
     shown = []
     for (name, ranges), entries in groups.items():
-        symbol = "\\" + name if name in GREEK else latex_math(name, span, "counterexample")
+        symbol = latex_math(latex_name(name.removeprefix("\\")), span, "counterexample")
         dims = max((len(at) for at in entries), default=0)
         letters = letters_for(ranges, index_ranges) if len(ranges) == dims else []
         head = f"{symbol}_{{{''.join(letters)}}}" if letters else symbol
@@ -219,7 +232,7 @@ def _tex_model(section: Section) -> str:
                       for k, v in indices.items())
     lines = [rf"Indices: {shown}. Loss: ${latex_math(str(data.get('loss', 'L')), span, 'loss')}$."]
     if section.context.assumptions:
-        assumed = [f"one-hot ${latex_math(a.tensor.latex, span, 'assumption')}$" if a.kind == "one-hot"
+        assumed = [f"one-hot ${latex_math(latex_name(a.tensor.name), span, 'assumption')}$" if a.kind == "one-hot"
                    else f"${latex_math(a.describe(), span, 'assumption')}$" for a in section.context.assumptions]
         lines.append("Assumptions: " + ", ".join(assumed) + ".")
     rows = []

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import sympy
 
 from ..errors import Span
+from .names import GREEK, latex_name
 
 if TYPE_CHECKING:
     from .superscripts import Layers
@@ -58,17 +59,6 @@ class Tensor:
         if not self.ranges:
             return self.name
         return f"{self.name} ({'×'.join(self.ranges)})"
-
-
-GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
-         "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi",
-         "omega", "Delta", "Gamma", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega"}
-
-
-def latex_name(name: str) -> str:
-    """``delta`` → ``\\delta``, ``sigma^{2}`` → ``\\sigma^{2}``; other names as they are."""
-    base, caret, sup = name.partition("^")
-    return ("\\" + base if base in GREEK else base) + caret + sup
 
 
 @dataclass

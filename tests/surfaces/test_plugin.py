@@ -78,7 +78,7 @@ def test_correct_formula_and_diagnosis_are_shown_when_known(pytester, notes):
     ])
     result.stdout.fnmatch_lines([
         "notes/planted.md:10:*: claim (sign) is refuted",
-        r"  → correct: \frac{\partial L}{\partial w_{jk}} = \left(a_{k} - t_{k}\right) h_{j}",
+        r"  → correct: \frac{\partial L}{\partial w_{jk}} = h_{j} \left(a_{k} - t_{k}\right)",
     ])
 
 
