@@ -33,3 +33,24 @@ define: |
   L = -(y \log p + (1 - y) \log(1 - p))
 ```
 """
+
+# Softmax of scores o_k with cross-entropy against a one-hot y (the markup tests' model).
+SOFTMAX_ONE_HOT = r"""```derivation
+indices: {i: K, k: K}
+define: |
+  p_k = \frac{e^{o_k}}{\sum_{k'} e^{o_{k'}}}
+  L = -\sum_k y_k \log p_k
+assume: [one-hot y]
+target: y
+```
+"""
+
+# A linear output named with a hat, \hat{y}_k, under a squared error (the printing tests' model).
+HAT_OUTPUT = r"""```derivation
+indices: {k: K, j: J}
+define: |
+  \hat{y}_k = \sum_j w_{kj} h_j
+  E = \frac{1}{2} \sum_k (\hat{y}_k - t_k)^2
+loss: E
+```
+"""

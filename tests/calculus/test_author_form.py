@@ -12,18 +12,12 @@ from symbolic.calculus.derive import in_claim_names, nearest_form, rational_form
 from symbolic.calculus.printing import (claim_order, latex_name, model_order, name_order, text_name,
                                         to_latex, to_text)
 from symbolic.cli import main
+from tests.models import HAT_OUTPUT
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGISTIC = ROOT / "docs" / "examples" / "logistic_regression.md"
 
-HAT = r"""```derivation
-indices: {k: K, j: J}
-define: |
-  \hat{y}_k = \sum_j w_{kj} h_j
-  E = \frac{1}{2} \sum_k (\hat{y}_k - t_k)^2
-loss: E
-```
-"""
+HAT = HAT_OUTPUT
 
 DECORATED = r"""```derivation
 indices: {i: I}

@@ -12,16 +12,9 @@ from symbolic import Verdict, check_text
 from symbolic.checker import check_file
 from symbolic.errors import LatexError, Span
 from symbolic.latex.parse import parse_latex
+from tests.models import SOFTMAX_ONE_HOT
 
-SOFTMAX = r"""```derivation
-indices: {i: K, k: K}
-define: |
-  p_k = \frac{e^{o_k}}{\sum_{k'} e^{o_{k'}}}
-  L = -\sum_k y_k \log p_k
-assume: [one-hot y]
-target: y
-```
-"""
+SOFTMAX = SOFTMAX_ONE_HOT
 
 TANH = r"""```derivation
 indices: {}

@@ -8,16 +8,9 @@ import pytest
 from symbolic import Verdict, check_text
 from symbolic.errors import NotesError
 from symbolic.notes import ChainSource, Problem, parse_note
+from tests.models import SOFTMAX_ONE_HOT
 
-SOFTMAX = r"""```derivation
-indices: {i: K, k: K}
-define: |
-  p_k = \frac{e^{o_k}}{\sum_{k'} e^{o_{k'}}}
-  L = -\sum_k y_k \log p_k
-assume: [one-hot y]
-target: y
-```
-"""
+SOFTMAX = SOFTMAX_ONE_HOT
 SIGMOID = r"""```derivation
 indices: {}
 define: |

@@ -13,19 +13,13 @@ import pytest
 
 from symbolic.checker import check_file
 from symbolic.cli import main
+from tests.models import HAT_OUTPUT
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
                                     reason="pdflatex and pdftotext (TeX Live, poppler-utils) are not installed")
 
-HAT_NOTE = r"""```derivation
-indices: {k: K, j: J}
-define: |
-  \hat{y}_k = \sum_j w_{kj} h_j
-  E = \frac{1}{2} \sum_k (\hat{y}_k - t_k)^2
-loss: E
-```
-$$\frac{\partial E}{\partial w_{kj}} = (\hat{y}_k + t_k) h_j$$
+HAT_NOTE = HAT_OUTPUT + r"""$$\frac{\partial E}{\partial w_{kj}} = (\hat{y}_k + t_k) h_j$$
 """
 HAT_CORRECT = r"\frac{\partial E}{\partial w_{kj}} = \left(\hat{y}_{k} - t_{k}\right) h_{j}"
 UNDECORATED = re.compile(r"(?<!\\)\b(?:hat|bar|tilde)\{")  # a decoration that lost its backslash
