@@ -422,8 +422,9 @@ def _fill(step: StepResult, outcome: Outcome) -> None:
     step.assignments = outcome.assignments
     step.counterexample = outcome.counterexample
     if outcome.verdict == Verdict.VERIFIED:
-        sizes = "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in outcome.sizes)
-        step.message = f"exact at {sizes} ({outcome.assignments} cases)"
+        sizes = "; ".join(", ".join(f"{k}={v}" for k, v in s.items()) for s in outcome.sizes if s)
+        step.message = f"exact at {sizes} ({outcome.assignments} cases)" if sizes else \
+            f"exact ({outcome.assignments} cases)"
     elif outcome.counterexample is not None:
         step.message = "false " + outcome.counterexample.describe()
     else:

@@ -6,8 +6,8 @@
   the exclusion; after the parse the letter becomes ``1 - KroneckerDelta(k, i)`` over the
   index letters as written.
 * ``\\sum_k^{ }``: an empty upper limit is no limit.
-* ``tanh(x)``, ``ln(x)``, ``exp(x)``… written without a backslash before a parenthesis:
-  the function, not a product of letters.
+* ``tanh(x)``, ``ln(x)``, ``exp(x)``, ``sigmoid(x)``, ``softplus(x)``… written without a
+  backslash before a parenthesis: the function, not a product of letters.
 * ``\\operatorname{sech}^2 z``: a function that the parser cuts out as a call, written
   without parentheses around a one-symbol argument, gets them.
 
@@ -35,6 +35,8 @@ _EMPTY_UPPER = re.compile(r"(\\sum\s*_\s*(?:\{[^{}]*\}|[A-Za-z]'*))\s*\^\s*\{\s*
 # command or its braces (\text{exp}(x) is read by the notation tables), but e^{exp(x)} is.
 _BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(?<!\{)(tanh|sinh|cosh|sech|exp|ln|log)(?=\s*\()"
                             r"|(?<=[_^]\{)(tanh|sinh|cosh|sech|exp|ln|log)(?=\s*\()")
+# Functions with no command of their own, written as words before a parenthesis: softplus(x).
+_BARE_NAMED = re.compile(r"(?<![\\A-Za-z{])(sigmoid|softplus|softsign|swish|relu|ReLU|GELU|gelu)(?=\s*\()")
 # A one-symbol argument without parentheses: a letter or a command, with a subscript, then the end
 # of the product (an operator, a closing bracket or the end of the term).
 _SECH = r"\\sech(?![A-Za-z])|\\(?:operatorname|mathrm|text)\s*\{\s*sech\s*\}"
@@ -82,6 +84,7 @@ def rewrite_markup(text: str, span: Span, exclusion: Callable[[str, str], str]) 
     text = _excluding_sums(text, span, exclusion)
     text = _EMPTY_UPPER.sub(r"\1", text)
     text = _BARE_FUNCTION.sub(lambda m: "\\" + m.group(0), text)
+    text = _BARE_NAMED.sub(lambda m: rf"\operatorname{{{m.group(1)}}}", text)
     return _UNBRACKETED.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}({m.group(3)})", text)
 
 

@@ -17,9 +17,13 @@ import re
 from .notation import CALLED, NATIVE
 
 # A function command, then primes, then "(": \sigma', \tanh'', \operatorname{GELU}^{\prime}.
-_PRIMED = re.compile(
-    r"(\\(?:operatorname|mathrm|text)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+)"
-    r"\s*('+|\^\s*\{\s*(?:\\prime\s*)+\}|\^\s*\\prime(?![A-Za-z]))(?=\s*\()")
+_PRIMED = (r"(?P<command>\\(?:operatorname|mathrm|text)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+)"
+           r"\s*(?P<primes>'+|\^\s*\{\s*(?:\\prime\s*)+\}|\^\s*\\prime(?![A-Za-z]))(?=\s*\()")
+
+# A single letter, then primes, then "(": f'(x), g''(z) -- a function the model may define.
+_PRIMED_LETTER = r"(?<![\\A-Za-z_^{])(?P<letter>[A-Za-z])\s*(?P<letter_primes>'+)(?=\s*\()"
+GENERIC = "?"  # marks a letter's spelling in PRIMED: the model stage decides what it is
+_ANY_PRIMED = re.compile(f"{_PRIMED}|{_PRIMED_LETTER}")
 
 # stand-in spelling -> (the function's spelling, the order of the derivative)
 PRIMED: dict[str, tuple[str, int]] = {}
@@ -39,29 +43,37 @@ def _known(command: str) -> str | None:
 
 
 def read_primes(text: str) -> tuple[str, str]:
-    """``text`` with each prime on a known function written as a stand-in call, and ``text``
-    with those primes blanked (same length: the checks that run on it keep exact columns)."""
+    """``text`` with each prime on a function written as a stand-in call, and ``text`` with
+    those primes blanked (same length: the checks that run on it keep exact columns).
+
+    A function of the table (``\\sigma'``) becomes its derivative; a single letter
+    (``f'(x)``) is left to the model stage, which reads it as the derivative of the model's f
+    by its one leaf, or says it does not know f."""
     masked = list(text)
 
     def replace(m: re.Match) -> str:
-        spelling = _known(m.group(1))
-        if spelling is None:
-            return m.group(0)  # not a function the notation knows: check_primes says so
-        order = m.group(2).count("'") + m.group(2).count("\\prime")
+        if m.group("letter"):
+            spelling, primes = GENERIC + m.group("letter"), m.group("letter_primes")
+        else:
+            spelling, primes = _known(m.group("command")), m.group("primes")
+            if spelling is None:
+                return m.group(0)  # not a function the notation knows: check_primes says so
+        order = primes.count("'") + primes.count("\\prime")
         stand_in = rf"\operatorname{{{_stand_in_name(spelling, order)}}}"
         PRIMED[stand_in] = (spelling, order)
         CALLED.register(stand_in)
-        masked[m.start(2):m.end(2)] = " " * (m.end(2) - m.start(2))
+        start, end = m.span("letter_primes" if m.group("letter") else "primes")
+        masked[start:end] = " " * (end - start)
         return stand_in
 
-    rewritten = _PRIMED.sub(replace, text)
-    return rewritten, "".join(masked)
+    return _ANY_PRIMED.sub(replace, text), "".join(masked)
 
 
 def _stand_in_name(spelling: str, order: int) -> str:
     """Letters only (the grammar reads them inside \\operatorname), unlike anything written."""
     letters = re.sub(r"[^A-Za-z]", "", spelling)
-    return f"gradproofprime{'x' * order}{letters}"
+    kind = "generic" if spelling.startswith(GENERIC) else ""
+    return f"gradproofprime{'x' * order}{kind}{letters}"
 
 
 def primed_function(name: str) -> tuple[str, int] | None:

@@ -17,7 +17,7 @@ import sympy
 
 from ..errors import ModelError, NotationError, Span
 from ..latex.notation import GREEK_HEADS, NON_DIFFERENTIABLE, WHOLE_RANGE, native_function_name
-from ..latex.primes import primed_function
+from ..latex.primes import GENERIC, primed_function
 from ..latex.limits import check_numbers
 from ..latex.parse import RawExpr
 from .function_table import AbsValue, Relu, Sign, Step
@@ -295,6 +295,8 @@ class Resolver:
     def _primed(self, primed: tuple[str, int], e) -> sympy.Expr:
         """``\\sigma'(z)``: the row's derivative of that order, at the argument."""
         spelling, order = primed
+        if spelling.startswith(GENERIC):
+            return self._primed_quantity(spelling[len(GENERIC):], order, e)
         row = function_written(native_function_name(spelling)) or function_written(spelling.lstrip("\\"))
         if row is None or row.derivative is None:
             raise ModelError(f"{spelling}' is the derivative of a function gradproof does not know",
@@ -306,6 +308,25 @@ class Resolver:
         for _ in range(order):
             derivative = derivative.diff(u)
         return derivative.xreplace({u: self._convert(e.args[0])})
+
+    def _primed_quantity(self, letter: str, order: int, e) -> sympy.Expr:
+        """``f'(x)``: the derivative of the model's scalar f by x, where x is the one leaf f
+        depends on; anything else is a function gradproof does not know."""
+        quantity = self.network.tensors.get(letter)
+        reach = self.network.dependencies().get(quantity, ()) if quantity is not None else ()
+        leaves = [t for t in reach if t in self.network.leaves]
+        argument = self._convert(e.args[0]) if len(e.args) == 1 else None
+        wanted = leaves[0].base if len(leaves) == 1 and not leaves[0].ranges else None
+        if quantity is None or quantity.ranges or wanted is None or argument != wanted:
+            raise ModelError(f"{letter}' is the derivative of a function gradproof does not know "
+                             "(an arbitrary function is not read yet)", self.span,
+                             f"define {letter} in the block as a function of one leaf, e.g. "
+                             f"{letter} = \\log(1 + e^{{x}}), and write {letter}'(x); the functions of "
+                             "the table are read with a prime (\\sigma'(z), \\tanh'(z))")
+        if order != 1:
+            raise ModelError(f"{letter}{chr(39) * order} (a derivative of order {order}) is not read yet",
+                             self.span, f"write {letter}' and differentiate it as a claim")
+        return Grad(quantity.base, argument)
 
     def _piecewise(self, e):
         """max, min, |u| and the step in ReLU terms: ``\\max(0, z) = ReLU(z)``,

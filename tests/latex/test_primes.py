@@ -51,8 +51,6 @@ def test_a_wrong_prime_claim_is_refuted(claim):
 
 
 @pytest.mark.parametrize("claim, message", [
-    (r"h'(z_j) = 1", "'h'' is the derivative of a function gradproof does not know"),
-    (r"f'(z_j) = 1", "'f'' is the derivative of a function gradproof does not know"),
     (r"\sigma(z_j)' = h_j", "means a derivative, which is not read yet"),
     (r"h_j' = h_j", "means a derivative, which is not read yet"),
 ])
@@ -68,3 +66,37 @@ def test_the_column_of_a_later_error_is_exact_after_a_prime_was_read():
     record = verdict(claim)
     assert record.verdict == Verdict.ERROR
     assert record.column == 3 + claim.rindex("'")
+
+
+@pytest.mark.parametrize("claim", [r"h'(z_j) = 1", r"g'(x_i) = 1"])
+def test_the_prime_of_a_function_the_model_does_not_define_is_an_error(claim):
+    record = verdict(claim)
+    assert record.verdict == Verdict.ERROR
+    assert "is the derivative of a function gradproof does not know" in record.message
+
+
+ONE_LEAF = r"""```derivation
+indices: {}
+define: |
+  f = (x^2 + 1)^3
+  y = \log(1 + e^{x})
+```
+
+"""
+
+
+@pytest.mark.parametrize("claim, holds", [
+    (r"f'(x) = 6x(x^2 + 1)^2", True),
+    (r"f'(x) = 3(x^2 + 1)^2", False),  # the inner derivative dropped
+    (r"y'(x) = \sigma(x)", True),
+    (r"y'(x) = \frac{1}{1 + e^{x}}", False),
+])
+def test_the_prime_of_the_models_function_of_one_leaf_is_its_derivative(claim, holds):
+    (record,) = check_text(ONE_LEAF + f"$${claim}$$\n", "n.md").claims
+    assert record.verdict.holds is holds, record.message
+
+
+def test_a_prime_of_a_function_of_several_leaves_is_an_error():
+    text = ONE_LEAF.replace("f = (x^2 + 1)^3", "f = (x^2 + c)^3")
+    (record,) = check_text(text + "$$f'(x) = 6x(x^2 + c)^2$$\n", "n.md").claims
+    assert record.verdict == Verdict.ERROR
