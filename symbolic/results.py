@@ -31,7 +31,9 @@ class Counterexample:
         items = list(self.leaves.items())
         leaves = ", ".join(f"{k}={v}" for k, v in items[:shown]) + (", …" if len(items) > shown else "")
         region = f", where {self.region}" if self.region else ""
-        where = f"at {sizes}" + (f", {idx}" if idx else "") + region + (f"; {leaves}" if leaves else "")
+        head = ", ".join(part for part in (sizes, idx) if part)
+        where = (f"at {head}{region}; {leaves}" if head else f"at {leaves}{region}") if leaves else \
+            f"at {head}{region}"
         return f"{where}: left = {self.lhs}, right = {self.rhs}"
 
 

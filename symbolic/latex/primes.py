@@ -22,8 +22,11 @@ _PRIMED = (r"(?P<command>\\(?:operatorname|mathrm|text)\s*\{\s*[A-Za-z]+\s*\}|\\
 
 # A single letter, then primes, then "(": f'(x), g''(z) -- a function the model may define.
 _PRIMED_LETTER = r"(?<![\\A-Za-z_^{])(?P<letter>[A-Za-z])\s*(?P<letter_primes>'+)(?=\s*\()"
+# A single letter with primes and no argument: u', y'' -- by the one variable of the model.
+_PRIMED_BARE = r"(?<![\\A-Za-z_^{])(?P<bare>[A-Za-z])(?P<bare_primes>'+)(?!\s*[(_^{])"
 GENERIC = "?"  # marks a letter's spelling in PRIMED: the model stage decides what it is
-_ANY_PRIMED = re.compile(f"{_PRIMED}|{_PRIMED_LETTER}")
+BARE = GENERIC * 2  # the same, written without an argument
+_ANY_PRIMED = re.compile(f"{_PRIMED}|{_PRIMED_LETTER}|{_PRIMED_BARE}")
 
 # stand-in spelling -> (the function's spelling, the order of the derivative)
 PRIMED: dict[str, tuple[str, int]] = {}
@@ -54,6 +57,8 @@ def read_primes(text: str) -> tuple[str, str]:
     def replace(m: re.Match) -> str:
         if m.group("letter"):
             spelling, primes = GENERIC + m.group("letter"), m.group("letter_primes")
+        elif m.group("bare"):
+            spelling, primes = BARE + m.group("bare"), m.group("bare_primes")
         else:
             spelling, primes = _known(m.group("command")), m.group("primes")
             if spelling is None:
@@ -62,9 +67,10 @@ def read_primes(text: str) -> tuple[str, str]:
         stand_in = rf"\operatorname{{{_stand_in_name(spelling, order)}}}"
         PRIMED[stand_in] = (spelling, order)
         CALLED.register(stand_in)
-        start, end = m.span("letter_primes" if m.group("letter") else "primes")
+        group = "letter_primes" if m.group("letter") else "bare_primes" if m.group("bare") else "primes"
+        start, end = m.span(group)
         masked[start:end] = " " * (end - start)
-        return stand_in
+        return f"{stand_in}({m.group('bare')})" if m.group("bare") else stand_in
 
     return _ANY_PRIMED.sub(replace, text), "".join(masked)
 
@@ -72,7 +78,7 @@ def read_primes(text: str) -> tuple[str, str]:
 def _stand_in_name(spelling: str, order: int) -> str:
     """Letters only (the grammar reads them inside \\operatorname), unlike anything written."""
     letters = re.sub(r"[^A-Za-z]", "", spelling)
-    kind = "generic" if spelling.startswith(GENERIC) else ""
+    kind = "bare" if spelling.startswith(BARE) else "generic" if spelling.startswith(GENERIC) else ""
     return f"gradproofprime{'x' * order}{kind}{letters}"
 
 

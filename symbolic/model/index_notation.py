@@ -17,7 +17,7 @@ import sympy
 
 from ..errors import ModelError, NotationError, Span
 from ..latex.notation import GREEK_HEADS, NON_DIFFERENTIABLE, WHOLE_RANGE, native_function_name
-from ..latex.primes import GENERIC, primed_function
+from ..latex.primes import BARE, GENERIC, primed_function
 from ..latex.limits import check_numbers
 from ..latex.parse import RawExpr
 from .function_table import AbsValue, Relu, Sign, Step
@@ -296,7 +296,7 @@ class Resolver:
         """``\\sigma'(z)``: the row's derivative of that order, at the argument."""
         spelling, order = primed
         if spelling.startswith(GENERIC):
-            return self._primed_quantity(spelling[len(GENERIC):], order, e)
+            return self._primed_quantity(spelling.lstrip(GENERIC), order, e, spelling.startswith(BARE))
         row = function_written(native_function_name(spelling)) or function_written(spelling.lstrip("\\"))
         if row is None or row.derivative is None:
             raise ModelError(f"{spelling}' is the derivative of a function gradproof does not know",
@@ -309,14 +309,15 @@ class Resolver:
             derivative = derivative.diff(u)
         return derivative.xreplace({u: self._convert(e.args[0])})
 
-    def _primed_quantity(self, letter: str, order: int, e) -> sympy.Expr:
+    def _primed_quantity(self, letter: str, order: int, e, bare: bool = False) -> sympy.Expr:
         """``f'(x)``: the derivative of the model's scalar f by x, where x is the one leaf f
-        depends on; anything else is a function gradproof does not know."""
+        depends on (``u'``, ``bare``: by that leaf); anything else is a function gradproof does
+        not know."""
         quantity = self.network.tensors.get(letter)
         reach = self.network.dependencies().get(quantity, ()) if quantity is not None else ()
         leaves = [t for t in reach if t in self.network.leaves]
-        argument = self._convert(e.args[0]) if len(e.args) == 1 else None
         wanted = leaves[0].base if len(leaves) == 1 and not leaves[0].ranges else None
+        argument = wanted if bare else self._convert(e.args[0]) if len(e.args) == 1 else None
         if quantity is None or quantity.ranges or wanted is None or argument != wanted:
             raise ModelError(f"{letter}' is the derivative of a function gradproof does not know "
                              "(an arbitrary function is not read yet)", self.span,

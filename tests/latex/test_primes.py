@@ -100,3 +100,28 @@ def test_a_prime_of_a_function_of_several_leaves_is_an_error():
     text = ONE_LEAF.replace("f = (x^2 + 1)^3", "f = (x^2 + c)^3")
     (record,) = check_text(text + "$$f'(x) = 6x(x^2 + c)^2$$\n", "n.md").claims
     assert record.verdict == Verdict.ERROR
+
+
+QUOTIENT = r"""```derivation
+indices: {}
+define: |
+  u = e^x
+  v = e^{-x}
+  y = \frac{u - v}{u + v}
+```
+
+"""
+
+
+@pytest.mark.parametrize("claim, holds", [
+    (r"u' = e^x", True),
+    (r"v' = -e^{-x}", True),
+    (r"v' = e^{-x}", False),
+    (r"\frac{dy}{dx} = \frac{2(v u' - u v')}{(u + v)^2}", True),
+    (r"\frac{dy}{dx} = \frac{v u' - u v'}{(u + v)^2}", False),  # the forum's lost factor 2
+])
+def test_a_bare_prime_is_the_derivative_by_the_one_variable(claim, holds):
+    (record,) = check_text(QUOTIENT + f"$${claim}$$\n", "n.md").claims
+    assert record.verdict.holds is holds, record.message
+    if not holds:
+        assert record.message.startswith("false at x=")
