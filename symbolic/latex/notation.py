@@ -37,6 +37,10 @@ REWRITES: list[tuple[str, str]] = [
     (r"(?<!\\)\*", r" \\cdot "),
     # natural logarithms: both read as \ln (latex2sympy's \log is base 10)
     (r"\\log(?![a-zA-Z])", r"\\ln"),
+    # plain TeX's font switches: {\cal C} is \mathcal{C}, {\bf x} is \mathbf{x}, {\rm d} is \mathrm{d}
+    (r"\{\s*\\cal\s+([A-Za-z])\s*\}", r"\\mathcal{\1}"),
+    (r"\{\s*\\bf\s+([A-Za-z])\s*\}", r"\\mathbf{\1}"),
+    (r"\{\s*\\rm\s+([A-Za-z]+)\s*\}", r"\\mathrm{\1}"),
     # upright e and d
     (r"\\mathrm\{e\}", "e"),
     (r"\\mathrm\{d\}", "d"),
