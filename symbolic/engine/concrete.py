@@ -320,4 +320,4 @@ class Concrete:
         return result
 
 
-__all__ = ["Atom", "Concrete", "Entry", "Exp", "Log", "Sigmoid", "Tanh", "in_elementary_terms"]
+__all__ = ["Atom", "Concrete", "Entry", "Exp", "Log", "Sigmoid", "Tanh"]

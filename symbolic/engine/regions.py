@@ -15,7 +15,6 @@ the verdict says the step holds except there.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Callable
 

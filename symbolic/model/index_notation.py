@@ -10,91 +10,29 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 import sympy
 
 from ..errors import ModelError, NotationError, Span
-from ..latex.notation import GREEK_HEADS, NON_DIFFERENTIABLE, WHOLE_RANGE, native_function_name
-from ..latex.primes import BARE, GENERIC, primed_function
 from ..latex.limits import check_numbers
+from ..latex.notation import WHOLE_RANGE
 from ..latex.parse import RawExpr
-from .function_table import AbsValue, Relu, Sign, Step
-from .functions import FUNCTIONS, UNSUPPORTED_HINTS, Exp, Log, function_written
-from .superscripts import decode, read_superscript, with_superscript
+from .calls import CallReader
+from .mentions import Grad, Mention, split_symbol  # noqa: F401  (Grad, split_symbol: re-exported)
+from .functions import Exp, Log
+from .superscripts import read_superscript
 from .tensors import Network, Tensor, index_symbol, tensors_in
-
-
-class Grad(sympy.Function):
-    """Unevaluated derivative ``d of / d wrt`` (``wrt`` is one tensor entry)."""
-
-    nargs = 2
-
-    @classmethod
-    def eval(cls, of, wrt):
-        return None
-
-    def _latex(self, printer, exp=None):
-        of, wrt = (printer._print(a) for a in self.args)
-        return rf"\frac{{\partial {of}}}{{\partial {wrt}}}"
 
 
 Mode = Literal["define", "claim"]
 
-GREEK_NAMES = frozenset(GREEK_HEADS)
 # A size used as a value is a sum of 1 over its range, bound by the range's letter with this
 # many primes (a letter nobody writes, so it never meets an index of the claim).
 SIZE_PRIMES = 5
-_INDEX_TOKEN = re.compile(r"([A-Za-z])(?:_\{(p+)\}|_(p+)|('+))?|(\d+)|\\([A-Za-z]+)")
 
 
-@dataclass
-class Mention:
-    """A written symbol split into its name and index tokens."""
-
-    name: str  # with a carried superscript: z^{l+1}, W^{(2)}, sigma^{2}
-    tokens: list[str]  # index letters ("k", "k'") or 0-based integer strings ("#0")
-    written: str
-    base: str = ""  # the name without its superscript
-    sup: str | None = None  # the superscript as written (no spaces), if one was carried
-
-
-def split_symbol(name: str) -> Mention:
-    """Split a latex2sympy symbol name such as ``w_{jk}`` into name and indices."""
-    written = name
-    depth, cut = 0, -1
-    for pos, ch in enumerate(name):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif ch == "_" and depth == 0:
-            cut = pos
-            break
-    base, sub = (name, "") if cut < 0 else (name[:cut], name[cut + 1:])
-    base = re.sub(r"^\\(?:mathit|mathrm|mathbf|boldsymbol|text)\{(.*)\}$", r"\1", base).lstrip("\\")
-    if sub.startswith("{") and sub.endswith("}"):
-        sub = sub[1:-1]
-    sub, sup = decode(sub)
-    if sup is not None:
-        shown = "\\" + base if base in GREEK_NAMES else base
-        written = f"{shown}^{{{sup}}}" + (f"_{{{sub}}}" if sub else "")
-    tokens: list[str] = []
-    for m in _INDEX_TOKEN.finditer(sub):
-        if m.group(1):
-            primes = m.group(2) or m.group(3) or m.group(4) or ""
-            tokens.append(m.group(1) + "'" * len(primes))
-        elif m.group(5):
-            tokens.extend("#" + digit for digit in m.group(5))  # x_{12}: indices 1 and 2
-        else:
-            tokens.append("\\" + m.group(6))
-    if sup is not None:
-        return Mention(with_superscript(base, sup), tokens, written, base, sup)
-    return Mention(base, tokens, written, base)
-
-
-class Resolver:
+class Resolver(CallReader):
     """Turns raw parsed expressions into model expressions of one network."""
 
     def __init__(self, network: Network, mode: Mode, span: Span, text: str = "",
@@ -291,97 +229,6 @@ class Resolver:
                                 "ambiguous", self.span,
                                 f"for a power write e^{{{named[0].name} \\log(…)}}; for a layer, "
                                 "name the quantity without the superscript")
-
-    def _primed(self, primed: tuple[str, int], e) -> sympy.Expr:
-        """``\\sigma'(z)``: the row's derivative of that order, at the argument."""
-        spelling, order = primed
-        if spelling.startswith(GENERIC):
-            return self._primed_quantity(spelling.lstrip(GENERIC), order, e, spelling.startswith(BARE))
-        row = function_written(native_function_name(spelling)) or function_written(spelling.lstrip("\\"))
-        if row is None or row.derivative is None:
-            raise ModelError(f"{spelling}' is the derivative of a function gradproof does not know",
-                             self.span, "write the derivative out, e.g. \\sigma(z)(1 - \\sigma(z))")
-        if len(e.args) != 1:
-            raise ModelError(f"{spelling}' takes one argument", self.span)
-        u = sympy.Dummy("u", real=True)
-        derivative = row.cls(u)
-        for _ in range(order):
-            derivative = derivative.diff(u)
-        return derivative.xreplace({u: self._convert(e.args[0])})
-
-    def _primed_quantity(self, letter: str, order: int, e, bare: bool = False) -> sympy.Expr:
-        """``f'(x)``: the derivative of the model's scalar f by x, where x is the one leaf f
-        depends on (``u'``, ``bare``: by that leaf); anything else is a function gradproof does
-        not know."""
-        quantity = self.network.tensors.get(letter)
-        reach = self.network.dependencies().get(quantity, ()) if quantity is not None else ()
-        leaves = [t for t in reach if t in self.network.leaves]
-        wanted = leaves[0].base if len(leaves) == 1 and not leaves[0].ranges else None
-        argument = wanted if bare else self._convert(e.args[0]) if len(e.args) == 1 else None
-        if quantity is None or quantity.ranges or wanted is None or argument != wanted:
-            raise ModelError(f"{letter}' is the derivative of a function gradproof does not know "
-                             "(an arbitrary function is not read yet)", self.span,
-                             f"define {letter} in the block as a function of one leaf, e.g. "
-                             f"{letter} = \\log(1 + e^{{x}}), and write {letter}'(x); the functions of "
-                             "the table are read with a prime (\\sigma'(z), \\tanh'(z))")
-        if order != 1:
-            raise ModelError(f"{letter}{chr(39) * order} (a derivative of order {order}) is not read yet",
-                             self.span, f"write {letter}' and differentiate it as a claim")
-        return Grad(quantity.base, argument)
-
-    def _piecewise(self, e):
-        """max, min, |u| and the step in ReLU terms: ``\\max(0, z) = ReLU(z)``,
-        ``\\max(a, b) = b + ReLU(a - b)``, ``\\min(a, b) = a - ReLU(a - b)``; each exact."""
-        args = [self._convert(a) for a in e.args]
-        if isinstance(e, sympy.Abs):
-            return AbsValue(args[0])
-        if isinstance(e, sympy.Heaviside):
-            return Step(args[0])
-        if isinstance(e, sympy.sign):
-            return Sign(args[0])
-        if len(args) != 2:
-            raise ModelError(f"{type(e).__name__.lower()} of {len(args)} arguments is not read yet",
-                             self.span, "write max(a, b) of two arguments, nested if need be")
-        a, b = args
-        if isinstance(e, sympy.Max):
-            return Relu(b) if a == 0 else Relu(a) if b == 0 else b + Relu(a - b)
-        return -Relu(-b) if a == 0 else -Relu(-a) if b == 0 else a - Relu(a - b)
-
-    def _function(self, e):
-        name = getattr(e.func, "__name__", None) or str(e.func)
-        primed = primed_function(name)
-        if primed is not None:
-            return self._primed(primed, e)
-        label = NON_DIFFERENTIABLE.get(name.lower())
-        if label is not None:
-            raise ModelError(f"{label} is not differentiable everywhere", self.span,
-                             "gradproof checks smooth models: use tanh, sigmoid, exp, log or softmax")
-        row = function_written(name)
-        if row is None and (quantity := self._quantity_call(e, name)) is not None:
-            return quantity
-        if row is None:
-            known = ", ".join(r.spellings[0] for r in FUNCTIONS.values() if r.spellings)
-            hint = UNSUPPORTED_HINTS.get(name.lstrip("\\"), f"supported: {known}")
-            if name in self.network.tensors:
-                hint = (f"{name}(…) is read as the model's {name} only when its arguments are names "
-                        f"{name} depends on, such as {name}(" + ", ".join(sorted(
-                            t.latex for t in self.network.dependencies().get(self.network.tensors[name], ())
-                            if t in self.network.leaves)[:3]) + ")")
-            raise ModelError(f"unknown function {name.lstrip(chr(92))}", self.span, hint)
-        args = [self._convert(a) for a in e.args]
-        if len(args) != 1:
-            raise ModelError(f"{name} takes one argument", self.span)
-        return row.cls(args[0])
-
-    def _quantity_call(self, e, name: str):
-        """``J(\\theta)``, ``L(w, b)``: the model's scalar written with names it depends on is that
-        scalar; anything else is not (None)."""
-        scalar = self.network.tensors.get(name)
-        reach = self.network.dependencies().get(scalar) if scalar is not None and not scalar.ranges else None
-        if not reach or not all(isinstance(a, sympy.Symbol) and split_symbol(a.name).name in
-                                {t.name for t in reach} for a in e.args):
-            return None
-        return scalar.base
 
     def _sum(self, e: sympy.Sum):
         body = e.function

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import sympy
 
 from ..errors import Span
-from .names import GREEK, latex_name
+from .names import GREEK, latex_name  # noqa: F401  (GREEK: re-exported)
 
 if TYPE_CHECKING:
     from .superscripts import Layers
@@ -91,6 +91,9 @@ class Network:
     layers: "Layers | None" = None  # a model written for a generic layer, unrolled
     # names the block writes with two or more different bare numbers (W^1, W^2): layers or powers?
     numbered: frozenset[str] = frozenset()
+    # letters the block calls as functions without defining them (z_j = h(a_j)): arbitrary
+    # differentiable functions (symbolic.model.generic_functions)
+    generic_functions: set = field(default_factory=set)
 
     def defined(self) -> dict[Tensor, Definition]:
         return {d.tensor: d for d in self.definitions}

@@ -1,0 +1,54 @@
+"""An activation the block calls without defining it (z_j = h(a_j)) is an arbitrary function.
+
+A claim proved with it holds for every differentiable h: h(u), h'(u) and h''(u) are
+independent atoms to the exact engine. Refutations evaluate one fixed smooth h.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from symbolic import Verdict, check_text
+
+BISHOP = r"""```derivation
+indices: {i: I, j: J, k: K}
+define: |
+  a_j = \sum_i w_{ji} x_i
+  z_j = h(a_j)
+  y_k = \sum_j v_{kj} z_j
+  E = \frac{1}{2} \sum_k (y_k - t_k)^2
+loss: E
+```
+
+$$\delta_k = y_k - t_k$$
+
+"""
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    (r"\frac{\partial E}{\partial a_j} = h'(a_j) \sum_k v_{kj} \delta_k", Verdict.PROVED),
+    (r"\frac{\partial E}{\partial w_{ji}} = h'(a_j) x_i \sum_k v_{kj} \delta_k", Verdict.PROVED),
+    (r"\frac{\partial z_j}{\partial a_j} = h'(a_j)", Verdict.PROVED),
+    (r"\frac{\partial E}{\partial a_j} = \sum_k v_{kj} \delta_k", Verdict.REFUTED),  # h' dropped
+    (r"\frac{\partial E}{\partial a_j} = (1 - z_j^2) \sum_k v_{kj} \delta_k", Verdict.REFUTED),  # tanh's
+    (r"\frac{\partial E}{\partial w_{ji}} = h(a_j) x_i \sum_k v_{kj} \delta_k", Verdict.REFUTED),
+])
+def test_claims_with_an_arbitrary_activation(claim, verdict):
+    report = check_text(BISHOP + f"$${claim}$$\n", "n.md")
+    assert report.claims[-1].verdict == verdict, report.claims[-1].message
+
+
+def test_the_correct_formula_is_written_with_h_prime():
+    report = check_text(BISHOP + r"$$\frac{\partial E}{\partial a_j} = \sum_k v_{kj} \delta_k$$" + "\n", "n.md")
+    assert report.claims[-1].correct == r"\frac{\partial E}{\partial a_{j}} = h'\left(a_{j}\right) \sum_{k} v_{kj} \delta_{k}"
+
+
+def test_a_function_the_block_does_not_use_is_still_unknown():
+    report = check_text(BISHOP + r"$$g'(a_j) = 1$$" + "\n", "n.md")
+    assert report.claims[-1].verdict == Verdict.ERROR
+    assert "g' is the derivative of a function gradproof does not know" in report.claims[-1].message
+
+
+def test_a_quantity_of_the_model_is_not_an_arbitrary_function():
+    text = BISHOP.replace("z_j = h(a_j)", "z_j = E(a_j)")
+    assert check_text(text, "n.md").claims[0].verdict == Verdict.ERROR
