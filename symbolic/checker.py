@@ -14,6 +14,7 @@ from .calculus.generic import proved
 from .diagnose import diagnose
 from .engine.arithmetic import check_arithmetic, rebracket
 from .engine.regions import KINK_NOTE
+from .model.generic_functions import stand_in_note
 from .engine.verify import Outcome, check_identity, parse_condition
 from .errors import (GradproofError, ModelError, NotationError, NotesError, Span,
                      TimeLimitReached, internal_error, one_line, time_limit)
@@ -394,6 +395,8 @@ class NoteChecker:
                 step.line, step.column = err.span.line, err.span.column
             else:
                 _fill(step, outcome)
+                if outcome.counterexample is not None and self.context.network.generic_functions:
+                    step.message += "; " + stand_in_note(self.context.network.generic_functions)
                 if outcome.verdict == Verdict.VERIFIED or not outcome.sizes_settle:
                     try:  # the concrete check decided; the proof only strengthens it
                         holds = proved(self.context, lhs, rhs, condition)

@@ -50,3 +50,9 @@ def generic_row(letter: str, order: int = 0) -> ElementaryFunction:
 def _next_derivative(letter: str, order: int):
     """The row's derivative rule: the next row, applied to the same argument."""
     return lambda f, u: generic_row(letter, order + 1).cls(u)
+
+
+def stand_in_note(letters) -> str:
+    """Said with a counterexample: its values are those of one h, so the claim fails for every h."""
+    return (f"the values take {', '.join(sorted(letters))} as sin(u)/2 + u³/9 + u/3, one "
+            "differentiable function: the claim does not hold for every one")

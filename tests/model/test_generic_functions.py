@@ -52,3 +52,8 @@ def test_a_function_the_block_does_not_use_is_still_unknown():
 def test_a_quantity_of_the_model_is_not_an_arbitrary_function():
     text = BISHOP.replace("z_j = h(a_j)", "z_j = E(a_j)")
     assert check_text(text, "n.md").claims[0].verdict == Verdict.ERROR
+
+
+def test_a_refutation_says_which_h_its_values_use():
+    report = check_text(BISHOP + r"$$\frac{\partial E}{\partial a_j} = \sum_k v_{kj} \delta_k$$" + "\n", "n.md")
+    assert "the values take h as sin(u)/2 + u³/9 + u/3" in report.claims[-1].message
