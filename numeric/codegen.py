@@ -235,6 +235,11 @@ class Compiler(Program):
             stable = self._log(argument)
             if stable is not None:
                 return stable
+        if name not in UFUNCS and name.startswith("generic "):
+            letter = name.removeprefix("generic ").rstrip("'")
+            raise ModelError(f"{letter} is an arbitrary function (the block calls it without defining "
+                             "it): there is nothing to compute", hint=f"to train, write the activation "
+                             f"itself in place of {letter}, e.g. \\tanh(a_j)")
         if name not in UFUNCS:
             raise ModelError(f"no numpy form for the function {name}", hint=f"known: {', '.join(UFUNCS)}")
         value = self.expression(argument)

@@ -25,7 +25,15 @@ from .elementary import ROWS_BY_NAME, ElementaryFunction, Opaque, opaque_class
 from .function_table import (ROWS, UNSUPPORTED_HINTS, AbsValue, Erf, Exp, Gelu, Log, NormalCdf,
                              Sigmoid, Softplus, Softsign, Swish, Tanh)
 
-FUNCTIONS: dict[str, ElementaryFunction] = {row.name: row for row in ROWS}
+class _Table(dict):
+    """The rows by name; a name missing here may be an arbitrary function a block uses
+    (:mod:`symbolic.model.generic_functions`), made while reading it and found by name."""
+
+    def __missing__(self, name: str) -> ElementaryFunction:
+        return ROWS_BY_NAME[name]
+
+
+FUNCTIONS: dict[str, ElementaryFunction] = _Table({row.name: row for row in ROWS})
 ROWS_BY_NAME.update(FUNCTIONS)
 OPAQUE_CLASSES = tuple(row.cls for row in ROWS)
 

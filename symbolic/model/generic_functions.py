@@ -41,9 +41,7 @@ def generic_row(letter: str, order: int = 0) -> ElementaryFunction:
     row = ElementaryFunction(name, cls, (), letter + "'" * order,
                              derivative=_next_derivative(letter, order) if order < MAX_ORDER else None,
                              form=None, mpmath=value, numpy=numpy)
-    ROWS_BY_NAME[name] = row
-    from .functions import FUNCTIONS  # the tables every stage reads (imported late: a cycle)
-    FUNCTIONS[name] = row
+    ROWS_BY_NAME[name] = row  # FUNCTIONS finds it here: the table of the rows stays as written
     return row
 
 

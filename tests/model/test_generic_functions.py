@@ -57,3 +57,13 @@ def test_a_quantity_of_the_model_is_not_an_arbitrary_function():
 def test_a_refutation_says_which_h_its_values_use():
     report = check_text(BISHOP + r"$$\frac{\partial E}{\partial a_j} = \sum_k v_{kj} \delta_k$$" + "\n", "n.md")
     assert "the values take h as sin(u)/2 + u³/9 + u/3" in report.claims[-1].message
+
+
+def test_training_a_network_with_an_arbitrary_activation_says_why_not(tmp_path, capsys):
+    from symbolic.cli import main
+
+    note = tmp_path / "bishop.md"
+    note.write_text(BISHOP.replace("loss: E", "loss: E\ninput: x\ntarget: t"), encoding="utf-8")
+    assert main(["train", str(note)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "h is an arbitrary function" in err and "\n" not in err
