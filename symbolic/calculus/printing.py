@@ -23,6 +23,15 @@ from ..model.functions import FUNCTIONS, Opaque
 from ..model.names import DECORATED, GREEK_NAMES, latex_name, split_superscript, text_name
 from ..model.tensors import Network
 
+def _size_written(expr: sympy.Sum) -> str | None:
+    """``\\sum_n 1`` over a whole range is its size, written as the note writes a size value (N)."""
+    if expr.function != 1 or len(expr.limits) != 1:
+        return None
+    _var, lower, upper = expr.limits[0]
+    size = upper + 1
+    return str(size) if lower == 0 and isinstance(size, sympy.Symbol) else None
+
+
 def _indices(indices) -> str:
     parts = []
     for i in indices:
@@ -208,6 +217,9 @@ class NotationLatexPrinter(_Ordering, LatexPrinter):
         return f"{text}^{{{exp}}}" if exp else text
 
     def _print_Sum(self, expr):
+        size = _size_written(expr)
+        if size is not None:
+            return size
         subs = "".join(rf"\sum_{{{var}}} " for var, _lo, _hi in expr.limits)
         body = self._print(expr.function)
         if isinstance(expr.function, sympy.Add):
@@ -278,6 +290,9 @@ class NotationStrPrinter(_Ordering, StrPrinter):
         return f"1_{{{_indices(expr.args)}}}"
 
     def _print_Sum(self, expr):
+        size = _size_written(expr)
+        if size is not None:
+            return size
         subs = "".join(f"sum_{{{var}}} " for var, _lo, _hi in expr.limits)
         return f"{subs}({self._print(expr.function)})"
 

@@ -77,7 +77,7 @@ def test_planted_error_is_caught_with_its_message(name):
 
 def test_library_covers_every_planted_note():
     files = {p.stem for p in PLANTED.glob("*.md")}
-    assert files == set(EXPECTED) | {"relu_model"}
+    assert files == set(EXPECTED) | {"relu_model", "notation_twins"}
     assert len(files) >= 12
 
 
@@ -131,3 +131,26 @@ def test_error_positions_point_into_the_file():
 def test_wrong_activation_derivative_gets_the_right_one(name, correct):
     label = EXPECTED[name][0]
     assert correct in (claim(name, label).correct or "")
+
+
+TWINS = ["sign_flip", "dropped_tanh_derivative", "wrong_summation_index", "ce_without_sum_to_one",
+         "missing_half"]
+
+
+@pytest.mark.parametrize("name", TWINS)
+def test_a_twin_in_the_new_notations_is_refuted_with_the_same_diagnosis(name):
+    """tests/planted/notation_twins.md writes the planted slips with layer superscripts,
+    primes, shorthand and a batch mean; each is refuted, and says what its original says."""
+    twin = claim("notation_twins", name)
+    original = claim(name, EXPECTED[name][0])
+    assert twin.verdict == original.verdict == Verdict.REFUTED
+    holds = [line for line in original.diagnosis if line.startswith("holds if") or line.startswith("holds for c")]
+    assert [line for line in twin.diagnosis if line in holds] == holds
+    assert twin.correct is not None
+
+
+def test_the_batch_mean_twin_names_the_size_in_its_correct_formula():
+    twin = claim("notation_twins", "missing_half")
+    assert twin.correct == r"\frac{\partial L}{\partial o_{nk}} = \frac{o_{nk} - t_{nk}}{N}"
+    assert claim("notation_twins", "dropped_sigma_prime").verdict == Verdict.REFUTED
+
