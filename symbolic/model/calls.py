@@ -8,8 +8,6 @@ piecewise function (``\\max(0, z)``, ``|z|``), an arbitrary function the block u
 
 from __future__ import annotations
 
-import re
-
 import sympy
 
 from ..errors import ModelError
@@ -17,6 +15,7 @@ from ..latex.notation import NON_DIFFERENTIABLE, native_function_name
 from ..latex.primes import BARE, GENERIC, primed_function
 from .function_table import AbsValue, Relu, Sign, Step
 from .functions import FUNCTIONS, UNSUPPORTED_HINTS, function_written
+from .generic_functions import LETTERS as GENERIC_LETTERS
 from .generic_functions import MAX_ORDER, generic_row
 from .mentions import Grad, split_symbol
 
@@ -114,9 +113,9 @@ class CallReader:
         return row.cls(args[0])
 
     def _generic(self, name: str) -> bool:
-        """Whether ``name(…)`` is an arbitrary function: a letter the block calls without
-        defining it (declared so by its first use in a define line)."""
-        if not re.fullmatch(r"[A-Za-z]", name) or name in {t.name for t in self.network.tensors.values()}:
+        """Whether ``name(…)`` is an arbitrary function: f, g or h called in a define line
+        without being defined (the block checks that it is no value anywhere else)."""
+        if name not in GENERIC_LETTERS or name in {t.name for t in self.network.tensors.values()}:
             return False
         if self.mode == "define":
             self.network.generic_functions.add(name)

@@ -12,6 +12,7 @@ import sympy
 
 from ..errors import GradproofError, ModelError, NotationError, Span
 from ..latex.shorthand import Expansion, expand_shorthand
+from .generic_functions import AMBIGUOUS_CALL
 from ..latex.parse import parse_latex
 from ..latex.text import name_superscripts
 from ..notes.math_block import top_level_equals
@@ -190,6 +191,14 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     network = Network(index_ranges=indices, layers=layers, numbered=_numbered(defines))
     lines: list[tuple[Tensor, tuple, str, Span, int | None]] = []
     for text, line_span in defines:
+        ambiguous = AMBIGUOUS_CALL.search(text)
+        if ambiguous:
+            letter = ambiguous.group(1)
+            raise ModelError(f"'{letter}(…)' with an expression inside reads as a product, {letter} times "
+                             "the parentheses, though it may be meant as a function",
+                             line_span.shifted(text[:ambiguous.start()]),
+                             f"for a product write {letter} \\cdot (…); for a function name its argument "
+                             f"first (u = …, then {letter}(u))")
         parts = split_equation(text)
         if parts is None:
             raise ModelError(f"'{text.strip()}' is not a definition", line_span,
@@ -225,6 +234,11 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
                                 f"sum over it (\\sum_{sorted(map(str, extra))[0]}) or add it to the left side")
         definitions.append(Definition(tensor, idx, expr, rhs_span, rhs.strip()))
     _check_shapes_of_defined_names(definitions, network)
+    both = network.generic_functions & {t.name for t in network.tensors.values()}
+    if both:
+        letter = sorted(both)[0]
+        raise ModelError(f"{letter} is called as a function, {letter}(…), and used as a value in this "
+                         "block", span, "use another letter for one of them")
     network.definitions = tuple(_ordered(definitions))
     loss_name = str(data.get("loss", "L"))
     network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")

@@ -1,8 +1,8 @@
 """Functions the block uses without defining them: an arbitrary activation ``h(a_j)``.
 
 A textbook writes ``z_j = h(a_j)`` for "any activation h" and proves ``δ_j = h'(a_j) Σ_k w_kj
-δ_k``. A single letter called on an argument in a ``define`` line, that is no quantity and
-no function of the table, is such a function: a row of its own (``h``) whose derivative is
+δ_k``. The letter f, g or h called on one symbol in a ``define`` line, and used nowhere
+in the block as a value, is such a function: a row of its own (``h``) whose derivative is
 another row (``h'``), and so on. The exact engine treats h(u), h'(u), h''(u) as independent
 atoms, so a claim it proves holds for every differentiable h. To refute a claim it needs
 numbers: then h is one fixed smooth function, sin(u)/2 + u³/9 + u/3, with its true
@@ -11,11 +11,19 @@ derivatives; a claim that holds for that h but not as an identity of atoms stays
 
 from __future__ import annotations
 
+import re
+
 import mpmath
 
 from .elementary import ROWS_BY_NAME, ElementaryFunction, opaque_class
 
-MAX_ORDER = 3  # h, h', h'', h''' : a higher derivative is an error
+MAX_ORDER = 3  # h and its first three derivatives; a higher one is an error
+
+# Only the letters people name functions with: a(b) or s(1 - s) is far more often a product.
+LETTERS = frozenset("fgh")
+# f, g or h right before parentheses that hold more than one symbol: the grammar reads a
+# product there (h(a_j + b) is h times a sum), which is rarely what an author means.
+AMBIGUOUS_CALL = re.compile(r"(?<![\\A-Za-z_^{])([fgh])\s*\((?!\s*\\?[A-Za-z]+\s*(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*\))")
 
 # The stand-in h used for numbers, and its derivatives: value and numpy form per order.
 _STAND_IN = (

@@ -67,3 +67,24 @@ def test_training_a_network_with_an_arbitrary_activation_says_why_not(tmp_path, 
     assert main(["train", str(note)]) == 2
     err = capsys.readouterr().err.strip()
     assert "h is an arbitrary function" in err and "\n" not in err
+
+
+def test_only_f_g_and_h_are_arbitrary_functions():
+    """x(b) is far more often a product: a call of an unknown x stays an error."""
+    text = BISHOP.replace("z_j = h(a_j)", "z_j = x(a_j)")
+    block = check_text(text, "n.md").claims[0]
+    assert block.verdict == Verdict.ERROR and "unknown function x" in block.message
+
+
+def test_h_of_an_expression_is_ambiguous_and_an_error_at_its_place():
+    """h(a_j + b) would be read as h times (a_j + b): a product the author may not mean."""
+    text = BISHOP.replace("z_j = h(a_j)", "z_j = h(a_j + c)")
+    block = check_text(text, "n.md").claims[0]
+    assert block.verdict == Verdict.ERROR and block.message.startswith("'h(…)' with an expression inside")
+    assert (block.line, block.column) == (5, 9)
+
+
+def test_a_letter_used_as_a_function_and_as_a_value_is_an_error():
+    text = BISHOP.replace("E = \\frac{1}{2}", "E = h \\frac{1}{2}")
+    block = check_text(text, "n.md").claims[0]
+    assert block.verdict == Verdict.ERROR and "called as a function" in block.message
