@@ -59,13 +59,17 @@ def read_cases(block, start: int, end: int) -> list[tuple[str, int, str, Span]] 
 
 def top_level_amp(text: str, start: int, end: int) -> int | None:
     """The offset of the first '&' in text[start:end] outside braces, or None."""
+    return next((i for i, char, depth in unescaped(text, start, end) if char == "&" and depth == 0), None)
+
+
+def unescaped(text: str, start: int, end: int):
+    """Each character of text[start:end] that no backslash escapes, with the depth of braces
+    open before it: ``(offset, character, depth)``."""
     depth, i = 0, start
     while i < end:
         if text[i] == "\\":
             i += 2
             continue
+        yield i, text[i], depth
         depth += {"{": 1, "}": -1}.get(text[i], 0)
-        if text[i] == "&" and depth == 0:
-            return i
         i += 1
-    return None

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from ..errors import Span
 from ..verdicts import Verdict
-from .cases import read_cases
+from .cases import read_cases, unescaped
 from .decorations import unwrap_decorations
 from .conditions import (CASES_RE, CONDITION_FORMS, CONDITION_ONLY_RE, CONTINUING_RE, DEFINING, IF_RE,
                          IMPLICATIONS, LONE_STOP_RE, PROSE_CONDITION_RE, THEN_RE, normal_condition)
@@ -412,12 +412,5 @@ def _strip_end(text: str, start: int, end: int) -> int:
 
 def _depth(text: str, start: int, end: int) -> int:
     """How many braces opened in text[start:end] are still open at its end."""
-    depth, i = 0, start
-    while i < end:
-        if text[i] == "\\":
-            i += 2
-            continue
-        depth += {"{": 1, "}": -1}.get(text[i], 0)
-        i += 1
-    return depth
+    return sum({"{": 1, "}": -1}.get(char, 0) for _i, char, _depth in unescaped(text, start, end))
 
