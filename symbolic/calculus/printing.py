@@ -145,6 +145,9 @@ class _Ordering:
     network: Network | None
     author: NameOrder | None
 
+    def _as_ordered_terms(self, expr, order=None):  # the printer's own order, then the author's
+        return self._author_terms(list(super()._as_ordered_terms(expr, order=order)))
+
     def _names(self, expr) -> set[str]:
         names = set()
         if self.network is None:
@@ -234,9 +237,6 @@ class NotationLatexPrinter(_Ordering, LatexPrinter):
             return rf"\frac{{\partial {of}}}{{\partial {wrt}}}"
         return super()._print_Function(expr, exp)
 
-    def _as_ordered_terms(self, expr, order=None):
-        return self._author_terms(list(super()._as_ordered_terms(expr, order=order)))
-
     def _print_Mul(self, expr):
         parts = self._author_factors(expr)
         if parts is None:
@@ -295,9 +295,6 @@ class NotationStrPrinter(_Ordering, StrPrinter):
             return size
         subs = "".join(f"sum_{{{var}}} " for var, _lo, _hi in expr.limits)
         return f"{subs}({self._print(expr.function)})"
-
-    def _as_ordered_terms(self, expr, order=None):
-        return self._author_terms(list(super()._as_ordered_terms(expr, order=order)))
 
     def _print_Mul(self, expr):
         parts = self._author_factors(expr)
