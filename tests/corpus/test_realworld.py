@@ -1,7 +1,7 @@
 """The real-world corpus: public derivations, in their authors' notation (tests/realworld/).
 
 (a) the numeric ground truth (tests/realworld/ground_truth.py, plain numpy, no gradproof) agrees
-    with truth.yaml, and every truth.yaml entry has a check;
+    with truth*.yaml (one part per topic), and every entry has a check;
 (b) gradproof never gives a wrong verdict: a true claim is not refuted, a false claim is not
     proved or verified (errors and undecided are allowed for now). Known wrong verdicts are
     listed in KNOWN_WRONG and marked xfail(strict=True), so fixing one shows up;
@@ -28,7 +28,11 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {}
 
 
 def truth() -> dict[str, dict[str, bool]]:
-    raw = yaml.safe_load((HERE / "truth.yaml").read_text())
+    raw: dict = {}
+    for part in sorted(HERE.glob("truth*.yaml")):  # truth.yaml, truth_matrix.yaml, ...
+        loaded = yaml.safe_load(part.read_text()) or {}
+        assert not set(loaded) & set(raw), f"{part.name} repeats a file of another truth part"
+        raw.update(loaded)
     out: dict[str, dict[str, bool]] = {}
     for file, labels in raw.items():
         out[file] = {str(k): (v if isinstance(v, bool) else bool(v["value"])) for k, v in labels.items()}
