@@ -54,3 +54,29 @@ define: |
 loss: E
 ```
 """
+
+
+# A vanilla RNN over time t with the recursive error epsilon (h_0 a leaf, epsilon_{T+1} = 0).
+RNN = r"""```derivation
+indices: {t: T, j: H, k: H, i: D}
+define: |
+  z_{t,j} = \sum_k W_{jk} h_{t-1,k} + \sum_i U_{ji} x_{t,i} + b_j
+  h_{t,j} = \tanh(z_{t,j})
+  L = \frac{1}{2} \sum_t \sum_j (h_{t,j} - y_{t,j})^2
+outside: {h: initial, epsilon: 0}
+```
+
+$$\epsilon_{t,j} = \frac{\partial L}{\partial h_{t,j}}$$
+
+"""
+
+# One tanh hidden layer, written in index notation; in matrix notation W is J×I and V is K×J.
+TANH_TWO_LAYER = r"""```derivation
+indices: {i: I, j: J, k: K}
+define: |
+  z_j = \sum_i W_{ji} x_i
+  h_j = \tanh(z_j)
+  o_k = \sum_j V_{kj} h_j
+  L = \frac{1}{2} \sum_k (o_k - t_k)^2
+```
+"""

@@ -20,6 +20,7 @@ from ..engine.exact import expansion_bound
 from ..errors import NotationError, check_time
 from ..model.context import Context
 from ..model.index_notation import Grad, free_indices
+from ..model.offsets import has_offsets, offset_entries
 from ..model.tensors import Definition, Tensor
 from ..settings import MAX_TERMS
 from .derive import Deriver, entry
@@ -105,6 +106,8 @@ def normal_form(context: Context, expr, targets: list[Tensor]):
 
 def proved(context: Context, lhs, rhs, condition=None) -> bool:
     """True when ``lhs = rhs`` holds for every size by the index-generic normal form."""
+    if has_offsets(context.network) or offset_entries(lhs) or offset_entries(rhs):
+        return False  # index arithmetic (x_{i+m}, h_{t-1}): ranges the index algebra does not track
     targets = [a.tensor for a in context.assumptions]
     for a, b, equal in (condition.pairs if condition is not None else ()):
         if equal:  # i = j: one index for both

@@ -21,6 +21,7 @@ from sympy.printing.str import StrPrinter
 
 from ..model.functions import FUNCTIONS, Opaque
 from ..model.names import DECORATED, GREEK_NAMES, latex_name, split_superscript, text_name
+from ..model.offsets import written_index
 from ..model.tensors import Network
 
 def _size_written(expr: sympy.Sum) -> str | None:
@@ -35,7 +36,8 @@ def _size_written(expr: sympy.Sum) -> str | None:
 def _indices(indices) -> str:
     parts = []
     for i in indices:
-        parts.append(str(int(i) + 1) if isinstance(i, sympy.Integer) else str(i))
+        parts.append(str(int(i) + 1) if isinstance(i, sympy.Integer) else str(i) if i.is_Symbol
+                     else written_index(i))  # h_{t-1,k}: index arithmetic, counted from 1
     joiner = "," if any(len(p.rstrip("'")) > 1 for p in parts) else ""
     return joiner.join(parts)
 

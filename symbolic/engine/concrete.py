@@ -28,6 +28,7 @@ import sympy
 from ..errors import ModelError, NotationError, check_time
 from ..model.functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid, Tanh
 from ..model.index_notation import Grad
+from ..model.recurrence import step_back
 from ..model.tensors import Network, Tensor
 from ..settings import MAX_TERMS
 
@@ -57,6 +58,8 @@ class Concrete:
         self._upstream = network.dependencies()
         self._limits: dict = {}
         self.terms = 0  # terms produced by sums so far, bounded by settings.MAX_TERMS
+        self._active: set[Entry] = set()  # entries being computed (a recurrence reading ahead)
+        self._sizes_by_symbol: dict | None = None
 
     # -- structure ----------------------------------------------------------------
     def depends(self, tensor: Tensor, on: Tensor) -> bool:
@@ -73,9 +76,9 @@ class Concrete:
             elif idx in env:
                 value = int(env[idx])
             else:
-                value = int(idx.xreplace(env))
+                value = int(idx.xreplace(env).xreplace(self._size_subs()))
             bound = self.size(tensor.ranges[position])
-            if not 0 <= value < bound:
+            if not 0 <= value < bound and tensor.name not in self.network.outside:
                 raise NotationError(f"index {value + 1} of {tensor.name} is outside 1..{bound} "
                                     f"({tensor.ranges[position]} = {bound} while checking)",
                                     hint="use index letters rather than fixed numbers")
@@ -229,11 +232,20 @@ class Concrete:
             return cached
         tensor, idx = entry
         definition = self.definitions.get(tensor)
-        if definition is None:
+        if self.outside(entry):  # declared: a zero extension, or the initial state (a leaf)
+            result = sympy.Integer(0) if self.network.outside[tensor.name] == "0" else self.leaf(entry)
+        elif definition is None:
             result = self.leaf(entry)
         else:
+            if entry in self._active:
+                raise ModelError(f"{tensor.latex} at {[i + 1 for i in idx]} depends on itself",
+                                 hint="a recurrence reads earlier steps only (h_{t-1}, never h_{t+1})")
+            self._active.add(entry)
             env = dict(zip(definition.indices, map(sympy.Integer, idx)))
-            result = self.value(definition.expr, env)
+            try:
+                result = self.value(definition.expr, env)
+            finally:
+                self._active.discard(entry)
         self._values[entry] = result
         return result
 
@@ -256,14 +268,27 @@ class Concrete:
         return sympy.Add(*total)
 
     def _size_subs(self):
-        return {sympy.Symbol(name, integer=True, positive=True): n for name, n in self.sizes.items()}
+        if self._sizes_by_symbol is None:
+            self._sizes_by_symbol = {sympy.Symbol(name, integer=True, positive=True): n
+                                     for name, n in self.sizes.items()}
+        return self._sizes_by_symbol
+
+    def outside(self, entry: Entry) -> bool:
+        """Whether ``entry`` lies outside its tensor's range (declared by ``outside:``)."""
+        tensor, idx = entry
+        return tensor.name in self.network.outside and any(
+            not 0 <= v < self.size(r) for v, r in zip(idx, tensor.ranges))
 
     # -- derivatives ------------------------------------------------------------------
     def derivative(self, expr, env: dict, seed: Entry) -> sympy.Expr:
         """d value(expr) / d seed, with the seed's tensor entries as independent variables."""
         if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
                                                and expr.name in self.network.tensors):
-            return self.entry_derivative(self.entry_of(expr, env), seed)
+            entry = self.entry_of(expr, env)
+            if self.network.cut_delayed and isinstance(expr, sympy.Indexed) and any(
+                    step_back(i) for i in expr.indices):  # truncated BPTT: h_{t-1} held constant
+                return sympy.Integer(int(entry == seed))
+            return self.entry_derivative(entry, seed)
         if isinstance(expr, (sympy.Number, sympy.NumberSymbol, sympy.KroneckerDelta)):
             return sympy.Integer(0)
         if isinstance(expr, sympy.Sum):
@@ -305,8 +330,9 @@ class Concrete:
     def entry_derivative(self, entry: Entry, seed: Entry) -> sympy.Expr:
         tensor, idx = entry
         seed_tensor, seed_idx = seed
-        if tensor == seed_tensor:
-            return sympy.Integer(int(idx == seed_idx))
+        recurs = tensor in self._upstream.get(tensor, ())  # h_{t+1} reads h_t: recurse
+        if self.outside(entry) or (tensor == seed_tensor and (idx == seed_idx or not recurs)):
+            return sympy.Integer(int(entry == seed))
         if not self.depends(tensor, seed_tensor) or tensor not in self.definitions:
             return sympy.Integer(0)
         key = (entry, seed)

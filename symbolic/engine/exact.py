@@ -93,6 +93,8 @@ def _expanded_numerator_is_zero(expr: sympy.Expr) -> bool:
     size of what it would produce is bounded first (:func:`expansion_bound`).
     """
     check_time()
+    if expansion_bound(expr) > MAX_TERMS.value:  # shared subterms (a recurrence unrolled) would
+        raise TooLarge(MAX_TERMS.exceeded())  # be copied out before the bound below is reached
     if _symengine is not None:
         numerator, _ = _symengine.sympify(expr).as_numer_denom()
     else:

@@ -129,7 +129,8 @@ class _Walker:
         if tensor is not None:
             if not isinstance(e, sympy.Indexed):
                 return False
-            return any(index == var and self._entry_depends(tensor, position)
+            return any((index == var or var in index.free_symbols)  # x_{i+m-1}: one entry per m
+                       and self._entry_depends(tensor, position)
                        for position, index in enumerate(e.indices))
         if isinstance(e, sympy.KroneckerDelta):
             return var in e.args

@@ -94,6 +94,12 @@ class Network:
     # letters the block calls as functions without defining them (z_j = h(a_j)): arbitrary
     # differentiable functions (symbolic.model.generic_functions)
     generic_functions: set = field(default_factory=set)
+    # index arithmetic (symbolic.model.offsets): what an entry outside its range is, by name
+    # ('0': a zero extension, 'initial': a leaf, the initial state h_0)
+    outside: Mapping[str, str] = field(default_factory=dict)
+    # a variant for the diagnosis: derivatives through a recurrence's earlier step (h_{t-1})
+    # are cut (truncated backpropagation through time)
+    cut_delayed: bool = False
 
     def defined(self) -> dict[Tensor, Definition]:
         return {d.tensor: d for d in self.definitions}
