@@ -18,7 +18,7 @@ from .model.generic_functions import stand_in_note
 from .engine.verify import Outcome, check_identity, parse_condition
 from .errors import (GradproofError, ModelError, NotationError, NotesError, Span,
                      TimeLimitReached, internal_error, one_line, time_limit)
-from .latex.parse import parse_latex
+from .latex.matrix_parse import parse_either as parse_latex  # a matrix term: left to the model
 from .model.context import Context, build_context, lhs_tensor
 from .model.index_notation import Grad, derivatives_without_path, free_indices, split_symbol
 from .model.tensors import Definition

@@ -18,10 +18,14 @@ import sympy
 from .calculus.derive import derive, in_claim_names, nearest_form
 from .calculus.printing import claim_order, name_order, text_name, to_latex
 from .engine.verify import Condition, check_identity
-from .errors import GradproofError
+from .errors import GradproofError, Span
 from .model.context import Assumption, Context
 from .model.functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid
 from .model.index_notation import Grad, free_indices
+from .model.matrix_notation import scale_factors, side_shape, transposed, written_in_matrices
+from .model.matrix_settings import read_in_matrices
+from .model.offsets import flipped_kernel
+from .model.recurrence import recurrent_tensors, truncated
 from .model.tensors import Definition, Network, Tensor, index_symbol, tensors_in
 from .results import ClaimResult
 from .verdicts import Verdict
@@ -148,8 +152,10 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
             where = f"step {k + 1} " if len(record.steps) > 1 else ""
             notes.append(f"{where}holds only when {pattern}")
 
+    notes[:0] = _matrix_notes(context, record.steps[first], lhs, rhs, deadline)
+
     derivative = lhs if isinstance(lhs, Grad) else (terms[0] if isinstance(terms[0], Grad) else None)
-    if derivative is not None:
+    if derivative is not None and not recurrent_tensors(network):  # a recurrence: not derived
         try:
             derived = derive(context, derivative.args[1], derivative.args[0])
             if derived.verdict.holds:
@@ -176,10 +182,34 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
                 notes.append(f"holds for {description} with {text}{also}")
                 break
 
+    for variant in filter(None, (truncated(network), flipped_kernel(network))):
+        if time.monotonic() < deadline and _holds(variant[1], assumptions, lhs, rhs, deadline=deadline):
+            notes.append(variant[0])
+
     if len(record.steps) > 1 and len(terms) > 2:
         if _holds(network, assumptions, terms[0], terms[-1], deadline=deadline):
             notes.append("the chain's two ends are equal although a step in between is wrong")
     record.diagnosis = notes
+
+
+def _matrix_notes(context: Context, step, lhs, rhs, deadline) -> list[str]:
+    """For a step written in matrix notation: sides of different shapes, a square side that
+    holds transposed (the other layout convention), or one off by a constant factor (1/m, 2, −1)."""
+    network, span = context.network, Span("", step.line, step.column)
+    if not (any(written_in_matrices(network, text or "", span) for text in (step.lhs, step.rhs))
+            or read_in_matrices(lhs) or read_in_matrices(rhs)):  # dW: shorthand, star: read too
+        return []
+    shapes = side_shape(lhs, network), side_shape(rhs, network)
+    if shapes[0] != shapes[1]:
+        return [f"the two sides have different shapes: {shapes[0]} and {shapes[1]}"]
+    flipped = transposed(rhs, network)
+    if flipped is not None and _holds(network, context.assumptions, lhs, flipped, deadline=deadline):
+        return ["holds in the other layout convention (transposed)"]
+    for text, factor in scale_factors(network, span):  # a dropped 1/m, 2 or sign
+        if time.monotonic() < deadline and _holds(network, context.assumptions, lhs, factor * rhs,
+                                                  deadline=deadline):
+            return [f"holds with the right side multiplied by {text}"]
+    return []
 
 
 def _correct(context: Context, record: ClaimResult, first: int, derivative, derived, rhs,

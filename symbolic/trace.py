@@ -15,7 +15,7 @@ from .calculus.generic import normal_form
 from .calculus.printing import to_text
 from .checker import CheckedChain, NoteChecker, Options
 from .errors import GradproofError, UsageError
-from .latex import parse_latex
+from .latex.matrix_parse import parse_either as parse_latex  # a matrix term: left to the model
 from .notes import read_note
 from .report import render_text
 from .results import FileReport

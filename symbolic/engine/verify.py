@@ -24,6 +24,9 @@ import sympy
 from ..errors import NotationError, Span
 from ..model.context import Assumption
 from ..model.index_notation import free_indices
+from ..model.matrix_settings import shape_mismatch
+from ..model.offsets import settle_sizes, size_names
+from ..model.recurrence import time_ranges
 from ..model.tensors import Network, index_symbol
 from ..results import Counterexample
 from ..settings import (COUNTEREXAMPLE_POINTS, MAX_SIZE_ASSIGNMENTS, RANDOM_SEED, SHOWN_DIGITS,
@@ -94,8 +97,8 @@ def size_assignments(network: Network) -> list[dict[str, int]]:
     A context with more names than a row has gets the row again, shifted past it (the
     7th name of ``(2, 3, 4, 5, 6, 7)`` gets 8): sizes stay different within a row.
     """
-    names = list(dict.fromkeys(network.index_ranges.values()))
-    return [{name: _size(row, n) for n, name in enumerate(names)} for row in SIZE_ASSIGNMENTS]
+    names = size_names(list(dict.fromkeys(network.index_ranges.values())), time_ranges(network))
+    return [settle_sizes({name: _size(row, n) for n, name in enumerate(names)}) for row in SIZE_ASSIGNMENTS]
 
 
 def _size(row: tuple[int, ...], n: int) -> int:
@@ -108,19 +111,32 @@ def step_assignments(network: Network, lhs, rhs) -> list[dict[str, int]] | None:
     degrees = size_degrees(network, lhs, rhs)
     if degrees is None:
         return None
-    assignments = size_grid(size_assignments(network), degrees)
+    base = size_assignments(network)
+    assignments = [settle_sizes(point, base[0]) for point in size_grid(base, degrees)]
     return assignments if len(assignments) <= MAX_SIZE_ASSIGNMENTS else None
 
 
 def check_free_indices(lhs, rhs, span: Span | None) -> list[sympy.Symbol]:
     """The free indices of a step; an error if each side has one the other lacks."""
     left, right = free_indices(lhs), free_indices(rhs)
+    for side, extra in ((lhs, left - right), (rhs, right - left)):
+        past_its_sum = sorted(str(s) for s in extra & _summed_indices(side))
+        if past_its_sum:  # -\frac{1}{m} \sum_i y_i \log p_i + (1 - y_i) \log(1 - p_i)
+            letter = past_its_sum[0]
+            raise NotationError(f"index {letter} is summed over and also used after the sum ends: "
+                                f"\\sum_{{{letter}}} covers only the term right after it (up to the "
+                                "next + or -), so the rest has a free index the other side lacks",
+                                span, f"bracket the summand: \\sum_{{{letter}}} \\left[ … + … \\right]")
     if not (left <= right or right <= left):
         only_l = ", ".join(sorted(map(str, left - right)))
         only_r = ", ".join(sorted(map(str, right - left)))
         raise NotationError(f"index mismatch: {only_l} only on the left, {only_r} only on the right",
                             span, "both sides of '=' must have the same free indices")
     return sorted(left | right, key=str)
+
+
+def _summed_indices(expr) -> set[sympy.Symbol]:
+    return {limit[0] for e in sympy.preorder_traversal(expr) if isinstance(e, sympy.Sum) for limit in e.limits}
 
 
 def _index_values(free, network: Network, sizes, condition: Condition):
@@ -153,6 +169,10 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
                    condition: Condition = Condition(), *, deadline: float | None = None,
                    span: Span | None = None) -> Outcome:
     """Verify or refute ``lhs = rhs`` for all free-index values satisfying ``condition``."""
+    mismatch = shape_mismatch(lhs, rhs, network)
+    if mismatch is not None:
+        raise NotationError(mismatch, span, "a matrix claim's two sides must have one shape; "
+                                            "check the transposes and the order of the factors")
     free = check_free_indices(lhs, rhs, span)
     assignments = step_assignments(network, lhs, rhs)
     settle = assignments is not None

@@ -43,10 +43,13 @@ def _key(written: str) -> str:
     return re.sub(r"[\\{}\s]", "", written)
 
 
-def expand_shorthand(text: str, prefix: str, loss: str, names: list[str]) -> Expansion:
+def expand_shorthand(text: str, prefix: str, loss: str, names: list[str],
+                     losses: dict[str, str] | None = None) -> Expansion:
     """``text`` with ``{prefix}{name}…`` written as ``\\frac{\\partial loss}{\\partial name…}``
-    for the model's ``names``; everything else as written."""
+    for the model's ``names``; everything else as written. ``losses`` maps a name (without its
+    layer) to another scalar its shorthand differentiates (Ng's ``dW`` is ∂J/∂W, J the cost)."""
     known = {_key(n) for n in names}
+    layered = {key.split("^", 1)[0] for key in known if "^" in key}  # z^{(2)}: dz^{[l]} is by a layer
     pattern = re.compile(
         rf"(?<![A-Za-z\\{{/]){re.escape(prefix)}\s*(?P<name>{_DECORATED}|\\[A-Za-z]+|[A-Za-z]+)"
         rf"(?![A-Za-z])(?P<sup>\s*\^\s*(?:\{{[^{{}}]*\}}|[A-Za-z0-9]))?(?P<scripts>(?:{_SCRIPT})*)")
@@ -55,13 +58,17 @@ def expand_shorthand(text: str, prefix: str, loss: str, names: list[str]) -> Exp
     position = 0
     for m in pattern.finditer(text):
         name, sup, scripts = m.group("name"), m.group("sup") or "", m.group("scripts")
-        if _key(name + sup) in known:
+        if _key(name + sup) in known or _key(name) in layered and re.match(r"\^\s*\{\s*[\[(]", sup.strip()):
             name, sup = name + sup, ""
         elif _key(name) not in known:
             continue
         if _leibniz(text, m.start()) or text[m.end():].lstrip().startswith("/"):
             continue
-        written = rf"\frac{{\partial {loss}}}{{\partial {name}{sup}{scripts}}}"
+        of = (losses or {}).get(_key(name).split("^", 1)[0], loss)
+        written = rf"\frac{{\partial {of}}}{{\partial {name}{sup}{scripts}}}"
+        layer_t = re.fullmatch(r"(\S*\^\{\s*\[[^\]]*\])\s*\^?\s*(?:T|\\top)\s*\}", re.sub(r"\s", "", name))
+        if layer_t and not scripts:  # dZ^{[l]T}: the transpose of the gradient by Z^{[l]}
+            written = rf"\left(\frac{{\partial {of}}}{{\partial {layer_t.group(1)}}}}}\right)^T"
         out += [text[position:m.start()], written]
         edits.append((m.start(), m.end() - m.start(), len(written)))
         position = m.end()

@@ -255,8 +255,9 @@ def check_superscripts(text: str, span) -> None:
                              "write the activation as a named function, e.g. \\sigma(z^l_j), or "
                              "put a product's factors in the other order")
     for pattern, what, hint in (
-            (_TRANSPOSE, "a transpose", "matrix notation is not read yet: write the claim in "
-                                        "index notation, e.g. \\sum_j w_{jk} \\delta_j"),
+            (_TRANSPOSE, "a transpose", "a transpose is read in matrix notation, on names "
+                                        "without indices (W^T \\delta); in index notation swap "
+                                        "the indices, e.g. \\sum_j w_{jk} \\delta_j"),
             (_BRACKETED, "a superscript in brackets (a layer or an example number)",
              "a layer or example superscript is read on a letter or a Greek letter "
              "(W^{(2)}_{kj}, x^{(i)}_j) and in no other place: name the quantity with one letter")):

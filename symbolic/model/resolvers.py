@@ -18,6 +18,7 @@ import sympy
 from ..errors import ModelError, Span
 from ..latex import RawExpr
 from .index_notation import Resolver
+from .matrix_notation import MatrixResolver
 from .tensors import Network
 
 Mode = Literal["define", "claim"]
@@ -32,7 +33,7 @@ class Notation(Protocol):
     def resolve(self, raw: RawExpr) -> sympy.Expr: ...
 
 
-NOTATIONS: dict[str, type[Notation]] = {"index": Resolver}
+NOTATIONS: dict[str, type[Notation]] = {"index": Resolver, "matrix": MatrixResolver}
 DEFAULT_NOTATION = "index"
 
 

@@ -1,0 +1,73 @@
+"""Settings and shapes around matrix claims: the block's ``star:`` and ``cost:`` keys, and the
+shapes of the sides read in matrix notation (two sides of different shapes are an error that
+names both: :func:`shape_mismatch`, asked by the engine before it compares the sides)."""
+
+from __future__ import annotations
+
+import sympy
+
+from ..errors import ModelError, Span
+from .index_notation import free_indices
+from .shapes import Shape
+from .tensors import Network
+
+STARS = ("hadamard", "product", "by shape")  # the block's star: what '*' between arrays is
+
+_READ_SHAPES: dict[sympy.Expr, Shape] = {}  # sides read in matrix notation, by their expression
+
+
+def record_shape(expr: sympy.Expr, shape: Shape) -> None:
+    if len(_READ_SHAPES) > 4096:
+        _READ_SHAPES.clear()
+    _READ_SHAPES[expr] = shape
+
+
+def read_in_matrices(expr: sympy.Expr) -> bool:
+    """Whether a side is (the expression of) a term read in matrix notation."""
+    return expr in _READ_SHAPES
+
+
+def shape_mismatch(lhs: sympy.Expr, rhs: sympy.Expr, network: Network) -> str | None:
+    """The error for a claim whose sides, one of them read in matrix notation, are arrays of
+    different shapes (None when they agree, when neither side is a matrix reading, or when one
+    side is a scalar: ``\nabla_W L = 0`` sets every entry)."""
+    shapes = [_READ_SHAPES.get(side) for side in (lhs, rhs)]
+    if shapes == [None, None]:
+        return None
+    left, right = (shape or side_shape(side, network) for shape, side in zip(shapes, (lhs, rhs)))
+    if left == right or left.scalar or right.scalar:
+        return None
+    return f"the two sides have different shapes: {left} on the left, {right} on the right"
+
+
+def read_cost(cost, network: Network, span: Span) -> tuple[str, str] | None:
+    """The block's ``cost: {J: m}``: J, a scalar of the model, averages the loss over m examples."""
+    if cost is None:
+        return None
+    if isinstance(cost, dict) and len(cost) == 1:
+        name, size = (str(v).strip() for v in next(iter(cost.items())))
+        tensor = network.tensors.get(name)
+        if tensor is not None and not tensor.ranges and size in network.index_ranges.values():
+            return name, size
+    raise ModelError(f"cost: {cost!r} is not a scalar of the model and a size", span,
+                     "write cost: {J: m} for J = \\frac{1}{m} L over m examples")
+
+
+def read_star(star, span: Span) -> str | None:
+    """The block's ``star:``: '*' between arrays in matrix claims (not read without it)."""
+    if star is None or str(star).strip() in STARS:
+        return None if star is None else str(star).strip()
+    raise ModelError(f"unknown star {star!r}", span, f"star: is one of {', '.join(STARS)}")
+
+
+def side_shape(expr: sympy.Expr, network: Network) -> Shape:
+    """The shape of a side read in matrix notation, from its canonical free indices."""
+    rows = cols = None
+    for symbol in free_indices(expr):
+        name = str(symbol)
+        size = network.index_ranges.get(name.rstrip("'"))
+        if name.endswith("'") and not name.endswith("''"):
+            cols = size
+        elif not name.endswith("'"):
+            rows = size
+    return Shape(rows, cols)
