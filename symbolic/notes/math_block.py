@@ -26,6 +26,7 @@ from .decorations import unwrap_decorations
 from .conditions import (CASES_RE, CONDITION_FORMS, CONDITION_ONLY_RE, CONTINUING_RE, DEFINING, IF_RE,
                          IMPLICATIONS, LONE_STOP_RE, PROSE_CONDITION_RE, THEN_RE, normal_condition)
 from .derivation_block import VERDICT_HINT
+from .separators import split_equations, unwrap_array
 
 # Display environments; True where each line with text before its first '=' starts a new chain.
 DISPLAY_ENVIRONMENTS = {
@@ -104,6 +105,7 @@ class MathBlock:
     def __init__(self, reader: _Reader, start: int, end: int, display: bool, align: bool, end_line: int,
                  prose: tuple[str, int] | None = None, raw: str | None = None):
         self.reader, self.start, self.display, self.align = reader, start, display, align
+        self.rows_numbered = align  # an align's rows are numbered one by one; aligned's share the \tag
         self.prose = prose  # (prose before the block, its offset in the file)
         # ``raw`` stands for text[start:end] where container markup (a blockquote's '>') is blanked.
         self.raw = reader.text[start:end] if raw is None or len(raw) != end - start else raw
@@ -117,7 +119,8 @@ class MathBlock:
     def _clean(self) -> str:
         """The block with markup blanked out, so offsets still match the file."""
         pieces, done, braces, environments = [], 0, 0, 0
-        self.raw = unwrap_decorations(self.raw)
+        self.raw, array = unwrap_array(unwrap_decorations(self.raw))
+        self.align = self.align or array
         for m in MATH_TOKEN_RE.finditer(self.raw):
             kind = m.lastgroup
             blank = kind in ("tag", "drop", "comment")
@@ -127,6 +130,8 @@ class MathBlock:
                 braces = max(braces - 1, 0)
             elif kind == "env" and m.group("name") in INNER_ENVIRONMENTS:
                 self.align = self.align or INNER_ENVIRONMENTS[m.group("name")]
+                # align, gather, ... number each row even inside $$; aligned and gathered do not
+                self.rows_numbered |= m.group("name") in DISPLAY_ENVIRONMENTS and m.group("name")[-2:] != "ed"
                 blank = True
             elif kind == "env":
                 environments = max(environments + (1 if m.group("be") == "begin" else -1), 0)
@@ -150,7 +155,7 @@ class MathBlock:
         expects = self._expects(starts)
         tags = [at for at, _ in self.tags]
         # One \tag on a plain display of several lines numbers the whole display.
-        shared = self.tags[0][1] if not self.align and len(starts) > 1 and len(self.tags) == 1 else None
+        shared = self.tags[0][1] if not self.rows_numbered and len(starts) > 1 and len(self.tags) == 1 else None
         for number, (start, end) in enumerate(zip(starts, ends)):
             tag = bisect.bisect_left(tags, start)
             label = self.tags[tag][1] if tag < len(tags) and tags[tag] < end else shared
@@ -218,16 +223,29 @@ class MathBlock:
                     and not text.endswith(("\\right.", "\\left."), start, match.start()):
                 # "x.(2)": (2) names the claim, but the '.' stays in it (the parse says it is not read)
                 label = match.group(1)
-        condition, condition_span = None, None
+        condition, condition_span, condition_at = None, None, 0
         for pattern, needs_leader in CONDITION_FORMS:
             if match := pattern.search(text, max(start, end - TAIL_WINDOW), end):
                 rest, leader = _eat_back(text, start, match.start(), leader=False)
                 if text[start:rest].strip() and (leader or not needs_leader):
                     condition = normal_condition(match.group("c"))
-                    condition_span = self.reader.span(self.start + match.start("c"))
+                    condition_at = self.start + match.start("c")
+                    condition_span = self.reader.span(condition_at)
                     end = _strip_end(text, start, match.start())
                     break
         stated = self._prose_condition()
+        equations = split_equations(self.clean, start, end)
+        if len(equations) > 1 and condition:
+            self.reader.problem(condition_at, "a condition after several equations: it is not clear which it is for",
+                                 "write each equation on its own line with its condition")
+            return
+        for number, (left, right) in enumerate(equations):
+            self._equation(left, right, first and number == 0, label, expect, (condition, condition_span), stated)
+
+    def _equation(self, start: int, end: int, first: bool, label: str | None, expect: Verdict | None,
+                  own: tuple[str | None, Span | None], stated: tuple[str, Span] | None) -> None:
+        """One equation of a display (it may hold several side by side), cut at implication arrows."""
+        condition, condition_span = own
         pieces = self._implications(start, end)
         given: list[tuple[str, Span]] = []  # "i = j \Rightarrow …": conditions of what follows
         for number, (left, right) in enumerate(pieces):
