@@ -400,4 +400,25 @@ def parse_latex(text: str, span: Span) -> RawExpr:
         normalised = normalise(marked, stand_ins.whole_range)
     except LatexError as err:
         raise err.located(span)
-    return parse_normalised(normalised, span, written, stand_ins)
+    try:
+        return parse_normalised(normalised, span, written, stand_ins)
+    except LatexError as err:
+        unclosed = _unclosed_parenthesis(written)  # a better message for a parse that failed
+        if unclosed is None or not err.message.startswith("cannot parse"):
+            raise
+        raise LatexError(f"cannot parse '{quoted(written)}': a '(' is never closed",
+                         span.shifted(written[:unclosed]), "add the matching ')'") from None
+
+
+def _unclosed_parenthesis(text: str) -> int | None:
+    """The position of a '(' that no ')' closes (``\\left``/``\\right`` delimiters and escaped
+    characters aside), or None."""
+    stack: list[int] = []
+    for m in re.finditer(r"\\(?:left|right|big|Big|bigg|Bigg)[lr]?\s*[()]|\\.|[()]", text):
+        if m.group(0) == "(":
+            stack.append(m.start())
+        elif m.group(0) == ")":
+            if not stack:
+                return None  # more closing than opening: not this diagnosis
+            stack.pop()
+    return stack[-1] if stack else None

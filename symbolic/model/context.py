@@ -19,7 +19,16 @@ from ..notes.math_block import top_level_equals
 from ..settings import MAX_DEFINITION_DEPTH, MAX_SIZE_NAMES
 from ..verdicts import Verdict
 from .index_notation import Grad, Resolver, free_indices, split_symbol
+from .offsets import read_outside, split_offset_subscript
+from .recurrence import immediate_tensors
 from .resolvers import DEFAULT_NOTATION, notation
+from .gradient_names import declared_gradients
+from .dialects import Dialects, read_dialects
+from .scalar_names import declared_scalar
+from .matrix_notation import LAYOUTS, read_matrix
+from .matrix_settings import read_cost as _cost
+from .matrix_settings import read_star as _star
+from .shapes import apply_shapes, declared_shapes, split_shape_lines
 from .superscripts import layers_from_block, with_superscript
 from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
 
@@ -54,6 +63,10 @@ class Context:
     claim_definitions: tuple[Definition, ...] = ()  # names defined by claims, in order
     notation: str = DEFAULT_NOTATION  # how claims name the model's quantities
     shorthand: str | None = None  # "d": dy_i is the loss's gradient by y_i (latex.shorthand)
+    layout: str = "denominator"  # matrix notation: ∂L/∂W has W's shape (numerator: its transpose)
+    star: str | None = None  # matrix notation: what '*' between arrays is (matrix_notation.STARS)
+    cost: tuple[str, str] | None = None  # cost: {J: m}: the shorthand of a parameter is ∂J (Ng)
+    dialects: Dialects = Dialects()  # E_n, \sum_x, h_\theta(x^{(i)}), Einstein (model.dialects)
 
     def read(self, text: str, span: Span) -> sympy.Expr:
         """One term of a claim as an expression over this context's network.
@@ -61,14 +74,25 @@ class Context:
         Raises:
             GradproofError: the LaTeX cannot be parsed, or a name has no meaning here.
         """
+        written = text
+        text, called = self.dialects.text(text, span, set(self.network.index_ranges))
         expansion = self.expand_shorthand(text)
         if expansion is not None:
             text = expansion.text
         try:
-            raw = parse_latex(text, span)
-            return notation(self.notation, span)(self.network, "claim", span, text).resolve(raw)
+            try:
+                raw = parse_latex(text, span)
+                expr = notation(self.notation, span)(self.network, "claim", span, text).resolve(raw)
+                return self.dialects.summed(expr, self.network, span)
+            except GradproofError as refused:  # a term index notation cannot read: matrices?
+                return read_matrix(self.network, text, span, self.layout, refused.located(span),
+                                   self.star)
         except GradproofError as err:
             err = err.located(span)
+            if called is not None and err.span is not None and err.span.line == span.line \
+                    and "\n" not in written and err.span.column > span.column + called:
+                err.span = dataclasses.replace(err.span, column=span.column + called)  # at the call
+                raise err
             if expansion is not None and expansion.edits and err.span is not None \
                     and err.span.line == span.line and "\n" not in text:
                 # the column of the author's text, not of the shorthand written out
@@ -82,7 +106,12 @@ class Context:
         if not self.shorthand or self.network.loss is None:
             return None
         names = [t.name for t in self.network.tensors.values()]
-        return expand_shorthand(text, self.shorthand, self.network.loss.latex, names)
+        losses = None
+        if self.cost is not None:  # Ng: dZ (a column per example) is ∂L/∂Z, dW is ∂J/∂W
+            cost, batch = self.network.tensors[self.cost[0]], self.cost[1]
+            losses = {t.name.split("^", 1)[0]: cost.latex for t in self.network.tensors.values()
+                      if batch not in t.ranges}
+        return expand_shorthand(text, self.shorthand, self.network.loss.latex, names, losses)
 
     def with_definition(self, definition: Definition) -> "Context":
         """This context with one more name defined by a claim; this one is unchanged.
@@ -126,7 +155,8 @@ def split_equation(text: str) -> tuple[str, str] | None:
 
 
 def lhs_tensor(text: str, span: Span, network: Network, layer: int | None = None,
-               in_block: bool = False) -> tuple[Tensor, tuple[sympy.Symbol, ...]]:
+               in_block: bool = False, names: frozenset[str] = frozenset()
+               ) -> tuple[Tensor, tuple[sympy.Symbol, ...]]:
     """Read the left side of a definition: one symbol with distinct index letters.
 
     In a block line ``layer`` is the generic layer the line is read for (None: a line without
@@ -138,12 +168,20 @@ def lhs_tensor(text: str, span: Span, network: Network, layer: int | None = None
         raise ModelError(f"the left side '{text.strip()}' must be one symbol such as h_j", span,
                          "define one quantity per line: name_{indices} = expression")
     written = split_symbol(raw.expr.name)
+    offsets = split_offset_subscript(raw.expr.name)
+    written = written if offsets is None else dataclasses.replace(written, tokens=offsets)
     if not in_block and network.layers is not None:
         layer = network.layers.claim_layer
     resolver = Resolver(network, "define", span, text, layer)
     mention = resolver.named(written, power=False) if written.sup is not None else written
     letters = mention.tokens
+    scalar = declared_scalar(mention, names)  # E_n declared as a name (loss: E_n)
+    if scalar is not None:
+        return Tensor(scalar, ()), ()
     for tok in letters:
+        if tok.startswith("@"):
+            raise ModelError(f"{mention.written}: the left side of a definition takes plain index "
+                             "letters", span, "write the offset on the right side: h_{t,j} = … h_{t-1,k} …")
         if tok.startswith("#"):
             raise ModelError(f"{mention.written}: define a quantity for all indices, not one entry",
                              span, "use index letters on the left side")
@@ -182,13 +220,16 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     sizes = len(set(indices.values()))
     if sizes > MAX_SIZE_NAMES.value:
         raise ModelError(MAX_SIZE_NAMES.exceeded(sizes), span, "let index letters share size names")
+    defines, shape_lines = split_shape_lines(defines)  # W \in \mathbb{R}^{J \times I}: a shape
+    dialects, defines = read_dialects(data, indices, defines, span)  # E_n, \sum_x, h_\theta(x), Einstein
     written_in = str(data.get("notation", DEFAULT_NOTATION))
     reader = notation(written_in, span)
     layers = layers_from_block(data.get("layers"), span)
     if layers is not None and {layers.letter, layers.last} & set(indices):
         raise ModelError(f"the layer letters {layers.letter} and {layers.last} cannot also be index "
                          "letters", span, "use other letters for the layers or the indices")
-    network = Network(index_ranges=indices, layers=layers, numbered=_numbered(defines))
+    network = Network(index_ranges=indices, layers=layers, numbered=_numbered(defines),
+                      outside=read_outside(data.get("outside"), span))
     lines: list[tuple[Tensor, tuple, str, Span, int | None]] = []
     for text, line_span in defines:
         ambiguous = AMBIGUOUS_CALL.search(text)
@@ -205,7 +246,8 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
                              "write name_{indices} = expression")
         rhs_span = line_span.shifted(parts[0] + "=")
         for layer in _line_layers(parts[0], line_span, network):
-            tensor, idx = lhs_tensor(parts[0], line_span, network, layer, in_block=True)
+            tensor, idx = lhs_tensor(parts[0], line_span, network, layer, in_block=True,
+                                     names=dialects.names)
             clash = next((n for n, line in enumerate(lines) if line[0] == tensor), None)
             if clash is not None:
                 if layer is not None and lines[clash][4] is None:
@@ -216,11 +258,15 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
                 del lines[clash]
             network.tensors[tensor.key] = tensor
             lines.append((tensor, idx, parts[1], rhs_span, layer))
+    for name in dialects.names - {line[0].name for line in lines}:
+        leaf = Tensor(name, ())  # w_1 or \theta_0 under names: and defined nowhere: a scalar leaf
+        network.tensors.setdefault(leaf.key, leaf)
     definitions: list[Definition] = []
     for tensor, idx, rhs, rhs_span, layer in lines:
         raw = parse_latex(rhs, rhs_span)
         try:
             expr = reader(network, "define", rhs_span, rhs, layer=layer).resolve(raw)
+            expr = dialects.summed(expr, network, rhs_span)
         except GradproofError as err:
             raise err.located(rhs_span)
         if expr.has(Grad):
@@ -241,6 +287,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
                          "block", span, "use another letter for one of them")
     network.definitions = tuple(_ordered(definitions))
     loss_name = str(data.get("loss", "L"))
+    loss_name = dialects.loss_name(loss_name)  # loss: E_{n}
     network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")
                          and not d.tensor.ranges), None)
     # The block reader fills in loss: L, so a missing L is allowed (a block may define no loss);
@@ -249,6 +296,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         raise ModelError(f"the loss {loss_name} is not defined here", span,
                          f"define it as a scalar, e.g. {loss_name} = \\frac{{1}}{{2}} \\sum_k (t_k - o_k)^2, "
                          "or set loss: to the name of the loss")
+    apply_shapes(network, declared_shapes(data, shape_lines, span))  # shapes: {W: J×I}
     leaves = network.leaves
     network.input = _leaf_named(leaves, str(data.get("input", "x")))
     network.target = _leaf_named(leaves, str(data.get("target", "t")))
@@ -261,8 +309,20 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     if shorthand and any(t.name == shorthand for t in network.tensors.values()):
         raise ModelError(f"shorthand: {shorthand} clashes with the model's own {shorthand}", span,
                          "rename one of them: d y_i would be ambiguous")
-    return Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions,
-                   notation=written_in, shorthand=shorthand)
+    context = Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions,
+                      notation=written_in, shorthand=shorthand, dialects=dialects,
+                      layout=_layout(data.get("layout"), span), star=_star(data.get("star"), span),
+                      cost=_cost(data.get("cost"), network, span))
+    for definition in declared_gradients(data, network, span):  # gradients: {\delta: a}
+        context = context.with_definition(definition)
+    return context
+
+
+def _layout(layout, span: Span) -> str:
+    """The block's ``layout:`` for derivatives in matrix notation (denominator by default)."""
+    if layout is None or str(layout).strip() in LAYOUTS:
+        return str(layout or LAYOUTS[0]).strip()
+    raise ModelError(f"unknown layout {layout!r}", span, f"layout: is one of {', '.join(LAYOUTS)}")
 
 
 def _check_shapes_of_defined_names(definitions: list[Definition], network: Network) -> None:
@@ -351,7 +411,7 @@ def _ordered(definitions: list[Definition]) -> list[Definition]:
                              "define fewer quantities on top of one another")
         state[d.tensor] = 1
         below = 0
-        for dep in tensors_in(d.expr, _NetworkView(by_tensor)):
+        for dep in immediate_tensors(d.expr, d.indices, _NetworkView(by_tensor).tensors):  # h_{t-1}: no cycle
             if dep in by_tensor:
                 visit(by_tensor[dep], path + [d.tensor])
                 below = max(below, depth[dep])

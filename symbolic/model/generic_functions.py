@@ -23,7 +23,11 @@ MAX_ORDER = 3  # h and its first three derivatives; a higher one is an error
 LETTERS = frozenset("fgh")
 # f, g or h right before parentheses that hold more than one symbol: the grammar reads a
 # product there (h(a_j + b) is h times a sum), which is rarely what an author means.
-AMBIGUOUS_CALL = re.compile(r"(?<![\\A-Za-z_^{])([fgh])\s*\((?!\s*\\?[A-Za-z]+\s*(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*\))")
+# one symbol, with a subscript and a layer superscript in either order (f(z^l_j), f(z_j^{(l+1)})),
+# is a call's argument; anything else inside f(…) reads as a product
+_LABEL = r"\^\s*(?:\{\s*[(\[]?\s*(?:[A-Za-z](?:\s*[+-]\s*\d)?|\d)\s*[)\]]?\s*\}|[A-Za-z])"
+AMBIGUOUS_CALL = re.compile(r"(?<![\\A-Za-z_^{])([fgh])\s*\((?!\s*\\?[A-Za-z]+\s*(?:(?:_\s*(?:\{[^{}]*\}|[A-Za-z0-9])"
+                            rf"|{_LABEL})\s*){{0,2}}\))")
 
 # The stand-in h used for numbers, and its derivatives: value and numpy form per order.
 _STAND_IN = (

@@ -21,6 +21,9 @@ from ..latex.parse import RawExpr
 from .calls import CallReader
 from .mentions import Grad, Mention, split_symbol  # noqa: F401  (Grad, split_symbol: re-exported)
 from .functions import Exp, Log
+from .offsets import (OFFSET, check_in_range, inferred_range, offset_index, size_expr,
+                      split_offset_subscript, with_time_superscript)
+from .scalar_names import canonical
 from .superscripts import read_superscript
 from .tensors import Network, Tensor, index_symbol, tensors_in
 
@@ -56,7 +59,11 @@ class Resolver(CallReader):
     def index(self, token: str) -> sympy.Symbol:
         if token.startswith("#"):
             return sympy.Integer(int(token[1:]) - 1)
+        if token.startswith(OFFSET):  # x_{i+m-1}, h_{t-1,k}: index arithmetic
+            return offset_index(token, self.network, self.index)
         letter = token.rstrip("'")
+        if token not in self.network.index_ranges and token in self.network.index_ranges.values():
+            return size_expr(token) - 1  # h_{T,j}: a size as an index is the last entry
         if letter not in self.network.index_ranges:
             declared = ", ".join(f"{k}: {v}" for k, v in self.network.index_ranges.items())
             raise NotationError(f"index letter {token} has no range in this context", self.span,
@@ -64,7 +71,7 @@ class Resolver(CallReader):
         return index_symbol(token)
 
     def range_of(self, token: str) -> str | None:
-        if token.startswith("#"):
+        if token.startswith(("#", OFFSET)):
             return None
         return self.network.index_ranges.get(token.rstrip("'"))
 
@@ -114,6 +121,9 @@ class Resolver(CallReader):
                 plain = dataclasses.replace(mention, name=mention.base, sup=None)
                 return sympy.Pow(self.entry(plain), resolved)
             mention = resolved
+        scalar = canonical(mention)  # E_n, a scalar name the block declared (scalar_names)
+        if scalar is not None and scalar in self.network.tensors:
+            return self.network.tensors[scalar].base
         if mention.name == "delta" and len(mention.tokens) == 2 and not superscripted and not any(
                 t.name == "delta" and len(t.ranges) == 2 for t in self.network.tensors.values()):
             a, b = (self.index(t) for t in mention.tokens)
@@ -124,6 +134,9 @@ class Resolver(CallReader):
         if tensor is None:
             tensor = self.unknown(mention)
         indices = [self.index(t) for t in mention.tokens]
+        for position, (token, index) in enumerate(zip(mention.tokens, indices)):
+            if token.startswith(OFFSET):
+                check_in_range(tensor, position, index, self.network, self.span, mention.written)
         return tensor.entry(*indices)
 
     def size_value(self, size: str) -> sympy.Expr:
@@ -134,11 +147,17 @@ class Resolver(CallReader):
         return sympy.Sum(sympy.Integer(1), (symbol, 0, self.network.size_symbol(letter) - 1))
 
     def unknown(self, mention: Mention) -> Tensor:
-        ranges = tuple(self.range_of(t) for t in mention.tokens)
+        ranges = tuple(inferred_range(t, self.index(t), mention.name, self.network) if t.startswith(OFFSET)
+                       else self.range_of(t) for t in mention.tokens)
         if self.mode == "define" and None not in ranges:
             tensor = Tensor(mention.name, ranges)
             self.network.tensors[tensor.key] = tensor
             return tensor
+        if self.mode == "define" and any(t.startswith(OFFSET) for t in mention.tokens):
+            raise NotationError(f"{mention.written}: the range of {mention.name} is not known", self.span,
+                                f"its positions cover no declared size: mention {mention.name} with "
+                                "plain index letters too, or declare the size they cover (indices "
+                                "count from 1: x_{i+m-1} with i over I - M + 1 covers 1..I)")
         known = sorted({t.name for t in self.network.tensors.values()})
         raise NotationError(f"unknown symbol {mention.written}", self.span,
                             self._glued_hint(mention.name) or
@@ -185,7 +204,9 @@ class Resolver(CallReader):
         if isinstance(e, sympy.Symbol):
             if e.name in self.raw.derivatives:
                 return self.derivative(e.name)
-            return self.entry(split_symbol(e.name))
+            mention, offsets = split_symbol(e.name), split_offset_subscript(e.name)
+            mention = mention if offsets is None else dataclasses.replace(mention, tokens=offsets)
+            return self.entry(with_time_superscript(mention, self.network))  # h^{(t-1)}_j
         if e is sympy.E:
             return Exp(sympy.Integer(1))
         if e is sympy.I and "I" in self.network.index_ranges.values():  # the grammar's imaginary unit
@@ -255,17 +276,22 @@ class Resolver(CallReader):
             return
         shown = split_symbol(upper.name).written if isinstance(upper, sympy.Symbol) else upper
         bounds = f"from {lower}" if unwritten else f"from {lower} to {shown}"
+        hint = rf"write \sum_{{{token}=1}}^{{{size}}} or \sum_{{{token}}}: partial sums are not supported"
+        if lower == 0:
+            hint += "; a bias unit x_0 = 1 is written as its own term (a bias b_j)"
+        elif lower == 1 and isinstance(upper, sympy.Symbol) \
+                and plain[0] not in self.network.index_ranges.values():
+            hint = (f"if {shown} is the number of values of {token}, name the size as written: "
+                    f"indices: {{{token}: {shown}}}; else " + hint)
         raise NotationError(f"the sum over {token} runs {bounds}, not over all of 1..{size}",
-                            self.span, rf"write \sum_{{{token}=1}}^{{{size}}} or \sum_{{{token}}}: "
-                                       "partial sums are not supported")
+                            self.span, hint)
 
 
 def free_indices(expr) -> set[sympy.Symbol]:
     """Index symbols of ``expr`` that are not bound by a sum."""
-    if isinstance(expr, sympy.Indexed):
-        return {i for i in expr.indices if isinstance(i, sympy.Symbol)}
-    if isinstance(expr, sympy.KroneckerDelta):
-        return {i for i in expr.args if isinstance(i, sympy.Symbol)}
+    if isinstance(expr, (sympy.Indexed, sympy.KroneckerDelta)):  # x_{t+1}: t is free (sizes are not)
+        return {s for i in (expr.indices if isinstance(expr, sympy.Indexed) else expr.args)
+                for s in i.free_symbols if not s.is_positive}
     if isinstance(expr, sympy.Sum):
         bound = {lim[0] for lim in expr.limits}
         return free_indices(expr.function) - bound

@@ -18,9 +18,10 @@ from ..errors import Span, YamlError
 from ..verdicts import Verdict
 
 CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target", "notation",
-                "layers", "shorthand")
+                "layers", "shorthand", "names", "gradients", "examples", "summation", "outside", "shapes", "layout",
+                "star", "cost")
 LETTER_RE = re.compile(r"[A-Za-z]")
-SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*[+-]\s*(?:[A-Za-z_][A-Za-z0-9_]*|\d+))*")  # I - M + 1
 COMMENT_RE = re.compile(r"(?<!\\)%.*")
 # libyaml is ten times faster than pure-Python YAML; both give the same nodes and marks.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -115,8 +116,22 @@ class DerivationBlock:
             return value
         return value.strip()
 
+    def _cost(self, key: str, value, node):
+        return value  # cost: {J: m}, read by symbolic.model.matrix_settings.read_cost
+
+    def _outside(self, key: str, value, node):
+        return value  # outside: {x: 0, h: initial}, read by symbolic.model.offsets.read_outside
+
     def _layers(self, key: str, value, node):
         return value  # layers: {l: L}, read by symbolic.model.superscripts.layers_from_block
+
+    def _shapes(self, key: str, value, node):
+        return value  # shapes: {W: J×I, x: I}, read by symbolic.model.shapes
+
+    def _names(self, key: str, value, node):
+        return value  # names: [E_n] and gradients: {\delta: a}, read by symbolic.model.scalar_names
+    _gradients = _names  # and symbolic.model.gradient_names
+    _examples = _names  # examples: {x: n}, read by symbolic.model.example_sums
 
     def _string(self, key: str, value, node):
         if not isinstance(value, str) or not value.strip():

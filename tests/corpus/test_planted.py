@@ -77,7 +77,8 @@ def test_planted_error_is_caught_with_its_message(name):
 
 def test_library_covers_every_planted_note():
     files = {p.stem for p in PLANTED.glob("*.md")}
-    assert files == set(EXPECTED) | {"relu_model", "notation_twins"}
+    assert files == set(EXPECTED) | {"relu_model", "notation_twins", "index_dialects", "matrix_notation",
+                                    "recurrent", "multi_equation"}
     assert len(files) >= 12
 
 

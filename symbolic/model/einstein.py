@@ -1,0 +1,150 @@
+"""Einstein's summation convention, opted into with ``summation: einstein`` in the block.
+
+In a product an index letter written twice is summed over its range (``V_{lm} h_m`` is
+``\\sum_m V_{lm} h_m``); written once it is free; three or more times is an error at the term,
+never a guess. Superscript indices are read as indices in that mode: ``V^{jb}`` is ``V_{jb}``
+and ``\\delta^j_m`` is ``\\delta_{jm}`` (upper indices first). The convention applies to each
+term of a sum, and to the expression differentiated inside a derivative; an index bound by a
+written ``\\sum`` is not counted. A power of an indexed quantity (``x_i^2``, and ``V_{lm} V_{lm}``,
+which the parser writes as one) is an error: one entry squared, or a sum?
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import sympy
+
+from ..errors import ModelError, NotationError, Span
+from .mentions import Grad
+from .tensors import Network
+
+MODES = ("explicit", "einstein")
+_HEAD = r"(?<![\\A-Za-z])((?:\\[A-Za-z]+|[A-Za-z])(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?)"
+
+
+def read_summation(data: dict, span: Span) -> str:
+    """The block's ``summation:`` (``explicit`` unless it says ``einstein``).
+
+    Raises:
+        ModelError: any other value.
+    """
+    mode = str(data.get("summation", "explicit")).strip().lower()
+    if mode not in MODES:
+        raise ModelError(f"summation: {data.get('summation')} is not a summation convention", span,
+                         "write summation: einstein (a repeated index is summed) or leave it out")
+    return mode
+
+
+def superscript_indices(text: str, letters: set[str]) -> str:
+    """``V^{jb}`` as ``V_{jb}`` and ``\\delta^j_m`` as ``\\delta_{jm}``: a superscript made of index
+    letters only (each with optional primes) on a name, upper indices first. Powers (``x^2``),
+    ``e^{…}`` and anything else are left as written."""
+    if not letters:
+        return text
+    one = "(?:" + "|".join(re.escape(x) for x in sorted(letters)) + ")'*"
+    pattern = re.compile(_HEAD + rf"\s*\^\s*(\{{\s*(?:{one}\s*)+\}}|{one})"
+                         r"(\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?")
+
+    def swap(m: re.Match) -> str:
+        head, sup, after = m.group(1), m.group(2).strip("{} "), m.group(3)
+        if "_" in head:  # z_j^{k}: the lower indices were written first
+            name, lower = head.split("_", 1)
+            lower = lower.strip().strip("{}")
+            if after:
+                return m.group(0)  # x_i^j_k: not read, left to the superscript rules
+        else:
+            name, lower = head, (after.split("_", 1)[1].strip().strip("{}") if after else "")
+        if name.strip() in ("e", "\\exp"):
+            return m.group(0)
+        sup = re.sub(r"\s+", "", sup)
+        return f"{name.strip()}_{{{sup}{lower}}}"
+
+    return pattern.sub(swap, text)
+
+
+def einstein_sums(expr, network: Network, span: Span):
+    """``expr`` with every index written twice in a product summed over its range.
+
+    Raises:
+        NotationError: an index written three or more times in one product.
+    """
+    return _walk(expr, network, span)[0]
+
+
+def _walk(expr, network: Network, span: Span) -> tuple[object, Counter]:
+    if isinstance(expr, sympy.Indexed):
+        return expr, Counter(i for i in expr.indices if isinstance(i, sympy.Symbol))
+    if isinstance(expr, sympy.KroneckerDelta):
+        return expr, Counter(i for i in expr.args if isinstance(i, sympy.Symbol))
+    if isinstance(expr, (sympy.Symbol, sympy.Number)) or not getattr(expr, "args", ()):
+        return expr, Counter()
+    if isinstance(expr, sympy.Sum):
+        body, counts = _walk(expr.function, network, span)
+        for limit in expr.limits:
+            counts.pop(limit[0], None)
+        return sympy.Sum(body, *expr.limits), counts
+    if isinstance(expr, Grad):
+        of, counts = _walk(expr.args[0], network, span)
+        counts = Counter({i: 1 for i in counts})
+        wrt = expr.args[1]
+        if isinstance(wrt, sympy.Indexed):
+            shared = sorted(str(i) for i in wrt.indices if i in counts)
+            if shared:  # ∂p_l/∂q_l: one entry's derivative, or their sum (a divergence)?
+                raise NotationError(f"a derivative whose two sides share the index {shared[0]} is "
+                                    "ambiguous under the summation convention", span,
+                                    "use another letter for one side, with a Kronecker delta if "
+                                    "you mean one entry")
+            counts.update(i for i in wrt.indices if isinstance(i, sympy.Symbol))
+        return Grad(of, wrt), counts
+    if isinstance(expr, sympy.Add):
+        terms = [_walk(a, network, span) for a in expr.args]
+        shapes = {frozenset(c) for _term, c in terms if c}
+        if len(shapes) > 1:  # a_i + b_j: which index would a factor outside sum over?
+            shown = " and ".join(sorted(", ".join(sorted(map(str, s))) for s in shapes))
+            raise NotationError(f"the terms of a sum have different free indices ({shown}) under the "
+                                "summation convention", span,
+                                "give every term the same free indices, or write the sums out")
+        counts = Counter()
+        for _term, c in terms:
+            for index, n in c.items():
+                counts[index] = max(counts[index], n)
+        return sympy.Add(*(t for t, _c in terms)), counts
+    if isinstance(expr, sympy.Mul):
+        factors = [_walk(a, network, span) for a in expr.args]
+        counts = Counter()
+        for _factor, c in factors:
+            counts.update(c)
+        body = sympy.Mul(*(f for f, _c in factors))
+        return _sum_repeated(body, counts, network, span)
+    if isinstance(expr, sympy.Pow):
+        base, counts = _walk(expr.base, network, span)
+        exponent, more = _walk(expr.exp, network, span)
+        if counts and expr.exp.is_integer and abs(expr.exp) >= 2:
+            shown = sorted(map(str, counts))[0]
+            raise NotationError(f"a power of a quantity with the index {shown} is ambiguous under the "
+                                "summation convention: the square of one entry, or a product that "
+                                f"repeats {shown} (summed)", span,
+                                "for the sum write it out with \\sum; the square of one entry is "
+                                "not read under summation: einstein")
+        return sympy.Pow(base, exponent), counts + more
+    parts = [_walk(a, network, span) for a in expr.args]
+    counts = Counter()
+    for _part, c in parts:
+        counts.update(c)
+    return expr.func(*(p for p, _c in parts)), counts
+
+
+def _sum_repeated(body, counts: Counter, network: Network, span: Span) -> tuple[object, Counter]:
+    thrice = sorted(str(i) for i, n in counts.items() if n > 2)
+    if thrice:
+        raise NotationError(f"the index {thrice[0]} is written {counts[sympy.Symbol(thrice[0], integer=True)]} "
+                            "times in one product: the summation convention sums an index written "
+                            "twice", span, rf"write the sum out, e.g. \sum_{{{thrice[0]}}}, and use "
+                                           "another letter for the other occurrences")
+    repeated = sorted((i for i, n in counts.items() if n == 2), key=str)
+    if not repeated:
+        return body, counts
+    limits = [(i, 0, network.size_symbol(str(i)) - 1) for i in repeated]
+    return sympy.Sum(body, *limits), Counter({i: n for i, n in counts.items() if n == 1})
