@@ -15,6 +15,8 @@ the verdict says the step holds except there.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -177,6 +179,7 @@ def describe(concrete: Concrete, signs: Signs, difference: sympy.Expr | None = N
                   if s in concrete.atoms and is_piecewise(concrete.atoms[s].function)}
         shown = decisive or [a for a in shown if a in direct] or shown
     names = concrete.entry_names()
+    names.update(_atom_names(concrete, names))
     parts = []
     for arg in shown:
         positive = signs[arg]
@@ -185,6 +188,18 @@ def describe(concrete: Concrete, signs: Signs, difference: sympy.Expr | None = N
             positive = not positive
         parts.append(f"{name} {'>' if positive else '<'} 0")
     return ", ".join(parts)
+
+
+def _atom_names(concrete: Concrete, names: dict) -> dict:
+    """Each atom symbol (``relu0``) as the call it stands for, written with the model's names:
+    ``ReLU(w_2 x)`` — a stand-in symbol never reaches a message."""
+    written: dict = {}
+    for symbol in sorted(concrete.atoms, key=lambda s: int(re.sub(r"\D", "", s.name) or 0)):
+        atom = concrete.atoms[symbol]
+        inner = _in_names(atom.argument, {**names, **written})
+        function = {"relu": "ReLU", "step": "step", "abs": "abs"}.get(atom.function, atom.function)
+        written[symbol] = f"{function}({inner})"
+    return written
 
 
 def _named(arg: sympy.Expr, names: dict) -> tuple[str, sympy.Expr | None]:

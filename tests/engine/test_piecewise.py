@@ -181,3 +181,20 @@ def test_a_model_defined_by_cases(cases, derivative, holds):
 def test_cases_that_are_not_read_are_errors(cases, message):
     with pytest.raises(LatexError, match=message):
         parse_latex(cases, Span("n.md", 1, 1))
+
+
+def test_a_region_of_a_nested_relu_is_named_by_the_call_never_by_a_stand_in():
+    note = r"""```derivation
+indices: {}
+names: [w_1, w_2]
+define: |
+  R = \text{ReLU}(w_1 \cdot \text{ReLU}(w_2 x))
+  C = \frac{1}{2}(y - R)^2
+loss: C
+```
+
+$$\text{ReLU}(w_1\cdot\text{ReLU}(w_2x))=w_1w_2x \tag{s}$$
+"""
+    claim = check_text(note, "note.md").claims[0]
+    assert claim.verdict == Verdict.REFUTED
+    assert "ReLU(w_2 x)" in claim.message and "relu0" not in claim.message, claim.message
