@@ -197,9 +197,15 @@ def _atom_names(concrete: Concrete, names: dict) -> dict:
     for symbol in sorted(concrete.atoms, key=lambda s: int(re.sub(r"\D", "", s.name) or 0)):
         atom = concrete.atoms[symbol]
         inner = _in_names(atom.argument, {**names, **written})
-        function = {"relu": "ReLU", "step": "step", "abs": "abs"}.get(atom.function, atom.function)
-        written[symbol] = f"{function}({inner})"
+        written[symbol] = f"{_function_word(atom.function)}({inner})"
     return written
+
+
+def _function_word(function: str) -> str:
+    """The function as its row writes it, in plain text: ReLU, tanh, sigma (step for 1[·])."""
+    row = FUNCTIONS.get(function)
+    written = re.fullmatch(r"\\(?:operatorname\{(\w+)\}|([A-Za-z]+))", row.latex) if row else None
+    return (written.group(1) or written.group(2)) if written else function
 
 
 def _named(arg: sympy.Expr, names: dict) -> tuple[str, sympy.Expr | None]:

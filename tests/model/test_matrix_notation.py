@@ -10,22 +10,13 @@ from symbolic import Verdict
 from symbolic.checker import check_file, check_text
 from symbolic.errors import NotationError, Span
 from symbolic.latex.matrix_parse import Name, Product, Transpose, parse_matrix
+from tests.models import TANH_TWO_LAYER
 
 PLANTED = Path(__file__).resolve().parents[1] / "planted" / "matrix_notation.md"
 SPAN = Span("<test>", 1, 1)
 
 # one hidden layer: W is J×I, V is K×J (read off the index-notation definitions)
-NETWORK = r"""
-```derivation
-indices: {i: I, j: J, k: K}
-define: |
-  z_j = \sum_i W_{ji} x_i
-  h_j = \tanh(z_j)
-  o_k = \sum_j V_{kj} h_j
-  L = \frac{1}{2} \sum_k (o_k - t_k)^2
-%s
-```
-"""
+NETWORK = "\n" + TANH_TWO_LAYER.replace("\n```\n", "\n%s\n```\n")  # %s: extra block keys
 
 
 def verdicts(claims: str, block_extra: str = "") -> dict[str, object]:
