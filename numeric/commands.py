@@ -22,6 +22,8 @@ from .datasets import DATASETS, Dataset, SyntheticSizes, load_dataset
 from .formulas import GradientFormula
 from .finite_differences import (CHECK_MODES, TOLERANCES, FiniteDifferences, TensorCheck, check_gradient,
                                  choose_mode, descent_rate)
+from . import sequences
+from .sequence_training import SequenceTrainer, synthetic_sequences
 from .trainable import Model, choose_formulas, load_models
 from .trainer import DEFAULTS, DTYPES, Trainer, TrainingSettings, initial_parameters, plot_history
 
@@ -64,6 +66,9 @@ def _add_data_arguments(parser: argparse.ArgumentParser, defaults) -> None:
                         help=f"synthetic data: features I (default {synthetic.features}, 1 for a scalar input)")
     parser.add_argument("--classes", type=int, default=None,
                         help=f"synthetic data: classes K (default {synthetic.classes}, 2 for a scalar target)")
+    parser.add_argument("--sizes", default=None, metavar="T=8,H=4",
+                        help="sizes of a model with index arithmetic (recurrence, convolution); default: "
+                             f"{sequences.STEPS} time steps, the other sizes from {', '.join(map(str, sequences.SIZES))}")
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
@@ -125,6 +130,8 @@ def run_train(args: argparse.Namespace) -> int:
                                 hidden=args.hidden, seed=args.seed, dtype=args.dtype)
     _check_data_name(args)
     model = _pick(load_models(args.file), args.block)[0]
+    if model.unrolled:
+        return _train_unrolled(model, settings, args, out)
     dataset = _dataset(args, model)
     formulas = choose_formulas(model, args.use_claims)
     sizes = _model_sizes(model, dataset, args.hidden, args.batch)
@@ -157,6 +164,41 @@ def run_train(args: argparse.Namespace) -> int:
     if args.plot:
         plot_history(history, args.plot, title=f"{model.path}: {dataset.name}")
         out.write(f"plot: {args.plot}\n")
+    return 0
+
+
+def _train_unrolled(model: Model, settings: TrainingSettings, args, out) -> int:
+    """Train a model with index arithmetic on synthetic sequences made to its shapes."""
+    if args.data not in (None, "synthetic"):
+        raise UsageError(f"{model.path} (block {model.number}) reads shifted indices (a recurrence or a "
+                         f"convolution): no data set holds sequences, so it trains on synthetic ones, "
+                         f"not on {args.data}", hint="leave out --data")
+    if args.dtype != "float64":
+        raise UsageError("a model with index arithmetic is evaluated in float64 only", hint="leave out --dtype")
+    network = model.network
+    sizes = sequences.model_sizes(network, sequences.parse_sizes(args.sizes))
+    data = synthetic_sequences(network, sizes, args.samples, args.seed)
+    formulas = choose_formulas(model, args.use_claims)
+    out.write(f"{model.path} (block {model.number}): SYNTHETIC SEQUENCES: {data.description}; "
+              f"{len(data.x_train)} train / {len(data.x_test)} test, sizes {_sizes_text(sizes)}, float64"
+              + ("; initial states 0" if "initial" in network.outside.values() else "") + "\n")
+    for note in model.completions:
+        out.write(f"  {note}\n")
+    out.write("gradients trained with:\n")
+    for formula in formulas.values():
+        out.write(f"  {_entry_text(network, formula):<10} {_origin_text(formula)}\n")
+    out.flush()
+    history = SequenceTrainer(network, formulas, sizes, data, settings, progress=sys.stderr).fit()
+    if history.test:
+        out.write(f"after {len(history.test)} epochs ({history.seconds:.2f} s): test loss {history.test[-1]:.4f} "
+                  f"(start {history.initial:.4f}; every parameter 0 gives {history.zero:.4f})\n")
+    rate, loss_name = history.descent, network.loss.name
+    if abs(rate - 1) <= DESCENT_TOLERANCE:
+        out.write(f"descent check: these formulas are the gradient of {loss_name} "
+                  f"(finite-difference slope / claimed slope = {rate:.6f})\n")
+    else:
+        out.write(f"descent check: along these formulas {loss_name} changes at {rate:.3f}× the rate they claim: "
+                  f"they are not the gradient of {loss_name}, so training does not descend {loss_name}\n")
     return 0
 
 
@@ -225,13 +267,20 @@ def run_gradcheck(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must not be negative, not {args.seed}")
     _check_data_name(args)
     results: list[FormulaCheck] = []
+    unchecked = 0
     for model in _pick(load_models(args.file), args.block):
-        results += _check_model(model, _dataset(args, model).astype(np.float64), args, out)
+        if model.unrolled:
+            checks, skipped = _check_unrolled(model, args, out)
+            results, unchecked = results + checks, unchecked + skipped
+        else:
+            results += _check_model(model, _dataset(args, model).astype(np.float64), args, out)
     failed = sum(not r.check.passed for r in results)
     unexpected = sum(not r.as_expected for r in results)
     disagreements = [r for r in results if r.disagrees]
     out.write(f"summary: {len(results) - failed} formula(s) pass, {failed} fail finite differences "
               f"({'all as expected' if not unexpected else f'{unexpected} not as expected'})")
+    if unchecked:
+        out.write(f", {unchecked} NOT CHECKED (they could not be evaluated)")
     if disagreements:
         out.write(f"; {len(disagreements)} DISAGREE with their symbolic verdict\n")
         for r in disagreements:
@@ -270,6 +319,63 @@ def _check_model(model: Model, dataset, args, out) -> list[FormulaCheck]:
         out.write(_check_line(network, formula, check) + "\n")
     out.write(f"  ({fd.evaluations} loss evaluations, {time.perf_counter() - started:.2f} s)\n")
     return results
+
+
+def _check_unrolled(model: Model, args, out) -> tuple[list[FormulaCheck], int]:
+    """Finite differences for a model with index arithmetic, at a seeded random point: no data set
+    holds sequences, so every leaf without a formula is random data."""
+    if args.data is not None:
+        raise UsageError(f"{model.path} (block {model.number}) reads shifted indices (a recurrence or a "
+                         f"convolution): it is checked on random data, not on {args.data}",
+                         hint="leave out --data; choose sizes with --sizes T=8,H=4")
+    if args.dtype != "float64":
+        raise UsageError("a model with index arithmetic is evaluated in float64 only", hint="leave out --dtype")
+    network = model.network
+    sizes = sequences.model_sizes(network, sequences.parse_sizes(args.sizes))
+    checked = list(dict.fromkeys(f.tensor for f in model.formulas))
+    shared = list(dict.fromkeys(checked + network.parameters))  # drawn once, not per sample
+    evaluation = sequences.Evaluation(network, sizes)
+    point = sequences.away_from_kinks(evaluation, model.formulas, shared, args.batch, args.seed)
+    mode = choose_mode(args.mode, point.parameters)
+    fd = FiniteDifferences(lambda p: evaluation.mean_loss(sequences.Point(p, point.data, point.initial)),
+                           point.parameters)
+    tolerance = TOLERANCES["float64"]
+    entries = sum(point.parameters[t.key].size for t in checked)
+    data = [network.tensors[key].name for key in point.data]
+    initial = [f"{t.name} outside its range" for t in network.tensors.values() if t.key in point.initial]
+    out.write(f"{model.path} (block {model.number}): RANDOM DATA, as no data set holds sequences: seed "
+              f"{args.seed}, {args.batch} samples, sizes {_sizes_text(sizes)}\n")
+    out.write(f"  per sample: {', '.join(data) or 'nothing'} ~ N(0, 1)"
+              + (f"; {', '.join(initial)} ~ N(0, {sequences.PARAMETER_SCALE ** 2:g})" if initial else "")
+              + f"; shared: {', '.join(t.name for t in checked) or 'nothing'} (checked)"
+              + "".join(f", {t.name}" for t in shared if t not in checked) + "\n")
+    out.write(f"  {entries} entries, {mode} check, gradients in float64 "
+              f"(atol {tolerance.atol:g}, rtol {tolerance.rtol:g})\n")
+    for note in model.completions:
+        out.write(f"  {note}\n")
+    if point.kink_distance < float("inf"):
+        redrawn = f"{point.draws - 1} point(s) redrawn" if point.draws > 1 else "none redrawn"
+        out.write(f"  away from kinks: every argument of {'/'.join(sequences.KINKED)} is at least "
+                  f"{sequences.KINK_MARGIN:g} from 0 ({point.kink_distance:.2g} at the least; {redrawn})\n")
+    results, unchecked, started = [], 0, time.perf_counter()
+    evaluation.watch_kinks(point)
+    unrolled = evaluation.run(point)
+    for formula in model.formulas:
+        try:
+            analytic = evaluation.gradient(unrolled, formula)
+        except GradproofError as err:
+            out.write(f"  NOT CHECKED  {_entry_text(network, formula)} {formula.origin_text}: {err.message}\n")
+            unchecked += 1
+            continue
+        check = check_gradient(fd, formula.tensor.key, analytic, mode, seed=args.seed, tolerance=tolerance)
+        results.append(FormulaCheck(formula, check))
+        out.write(_check_line(network, formula, check) + "\n")
+    out.write(f"  ({fd.evaluations} loss evaluations, {time.perf_counter() - started:.2f} s)\n")
+    if evaluation.crossings:  # the margin was not enough: these differences are not derivatives
+        out.write(f"  NOT CHECKED: {evaluation.crossings} of the loss evaluations crossed a kink; "
+                  "try another --seed or a smaller --batch\n")
+        return [], unchecked + len(results)
+    return results, unchecked
 
 
 def _check_point(network: Network, sizes: dict[str, int], seed: int) -> dict[str, np.ndarray]:

@@ -16,6 +16,7 @@ from symbolic.model.tensors import Network, Tensor
 
 from .formulas import GradientFormula
 from .layout import DataLayout, data_layout
+from .sequences import completed_network, needs_unrolling
 
 
 @dataclass
@@ -25,8 +26,15 @@ class Model:
     path: str
     number: int  # 1-based position of the derivation block
     network: Network
-    layout: DataLayout
+    layout: DataLayout | None  # None: a model with index arithmetic (numeric.sequences)
     formulas: list[GradientFormula] = field(default_factory=list)
+    # names defined as derivatives (ε = ∂L/∂h) and the claim that gives each its formula
+    completions: list[str] = field(default_factory=list)
+
+    @property
+    def unrolled(self) -> bool:
+        """Whether the model has index arithmetic and is evaluated step by step, not compiled."""
+        return self.layout is None
 
     def formulas_for(self, tensor: Tensor) -> list[GradientFormula]:
         return [f for f in self.formulas if f.tensor == tensor]
@@ -46,8 +54,9 @@ class Untrainable:
         return f"block {self.number}" + (f" (line {self.line})" if self.line else "")
 
 
-def untrainable(context: Context, number: int) -> Untrainable | DataLayout:
-    """The data layout of a trainable block, or why the block cannot be trained."""
+def untrainable(context: Context, number: int) -> Untrainable | DataLayout | None:
+    """The data layout of a trainable block (None for a model with index arithmetic, which is
+    checked on random data and trained on synthetic sequences), or why the block cannot be trained."""
     network = context.network
     line = context.span.line if context.span else None
 
@@ -60,6 +69,10 @@ def untrainable(context: Context, number: int) -> Untrainable | DataLayout:
         return no(f"no loss: the model defines {defined} but no scalar L",
                   "define a scalar loss, e.g. L = -\\sum_k t_k \\log o_k, or name it with loss: in the block")
     reached = network.dependencies().get(network.loss, frozenset())
+    if needs_unrolling(network):
+        if not any(leaf in reached for leaf in network.leaves):
+            return no(f"the loss {network.loss.name} depends on no leaf", "compute it from the model's leaves")
+        return None
     if network.input is None:
         return no(f"no input: no leaf of the model is named x (its leaves: {leaves})",
                   "name the data input x, or say which leaf it is with input: NAME in the block")
@@ -108,7 +121,10 @@ def load_models(path: str, *, derive: bool = True) -> list[Model]:
         if isinstance(layout, Untrainable):
             reasons.append(layout)
             continue
-        model = Model(str(path), number, network, layout)
+        completions: list[str] = []
+        if layout is None:  # ε_{t,j} = ∂L/∂h_{t,j} is evaluated by the recursion a claim gives it
+            network, completions = completed_network(network, document.chains, number)
+        model = Model(str(path), number, network, layout, completions=completions)
         for chain in document.chains:
             result = chain.result
             if chain.block != number or result is None or result.condition or len(chain.terms) < 2:
