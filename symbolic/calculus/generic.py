@@ -7,7 +7,9 @@ written by their names, products are distributed inside sums, Kronecker
 deltas collapse their sums, Σ t = 1 is applied under its assumption, and
 bound indices get canonical names term by term. If the difference of the two
 normal forms is zero, every rewrite used being an identity for all sizes,
-the step is *proved*. Anything else leaves the concrete verdict as it is.
+the step is *proved*. When the forms differ, :mod:`symbolic.calculus.sum_atoms` writes
+both sides out with sums and sizes as values (a mean, a variance under a square root) and
+compares them as rational functions. Anything else leaves the concrete verdict as it is.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..model.tensors import Definition, Tensor
 from ..settings import MAX_TERMS
 from .derive import Deriver, entry
 from .index_algebra import apply_sum_to_one, canonical_bound, collapse, expand_sums, pull_constants
+from .sum_atoms import zero_difference
 
 
 def _inline_claim_names(context: Context, expr):
@@ -86,14 +89,21 @@ def _deriver(context: Context) -> Deriver:
     return cached
 
 
+def _derived(context: Context, expr):
+    """``expr`` with claim-defined names inlined and every derivative derived."""
+    expr = _inline_claim_names(context, expr)
+    expr = _derivatives(_deriver(context), expr)
+    return _inline_claim_names(context, expr)
+
+
 def normal_form(context: Context, expr, targets: list[Tensor]):
     """A sum of monomials with collapsed deltas and canonically named bound indices; None if
     expanding it would produce more than ``settings.MAX_TERMS`` terms."""
-    deriver = _deriver(context)
-    expr = _inline_claim_names(context, expr)
-    expr = _derivatives(deriver, expr)
-    expr = _inline_claim_names(context, expr)
-    expr = deriver.named(expr)
+    return _normal_form(context, _derived(context, expr), targets)
+
+
+def _normal_form(context: Context, expr, targets: list[Tensor]):
+    expr = _deriver(context).named(expr)
     if expansion_bound(expr) > MAX_TERMS.value:  # expanding would not fit in memory
         return None
     check_time()
@@ -116,11 +126,12 @@ def proved(context: Context, lhs, rhs, condition=None) -> bool:
             zero = {sympy.KroneckerDelta(a, b): 0, sympy.KroneckerDelta(b, a): 0}
             lhs, rhs = lhs.xreplace(zero), rhs.xreplace(zero)
     try:
-        left = normal_form(context, lhs, targets)
-        right = normal_form(context, rhs, targets)
-        if left is None or right is None:  # too large to expand: not proved, not disproved
-            return False
-        difference = sympy.expand(left - right)
+        lhs, rhs = _derived(context, lhs), _derived(context, rhs)
+        left = _normal_form(context, lhs, targets)
+        right = _normal_form(context, rhs, targets)
+        if left is not None and right is not None and sympy.expand(left - right) == 0:
+            return True
     except NotationError:  # a form the index algebra does not derive is simply not proved
         return False
-    return difference == 0 and not free_indices(difference)
+    # the forms differ, or are too large: sums and sizes as values may still line them up
+    return zero_difference(context.network, lhs, rhs, targets)
