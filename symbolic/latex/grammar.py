@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 
+from . import plain_terms
 from .parse_cache import ParseCache
 
 _CACHE = ParseCache()
@@ -15,7 +16,10 @@ _CACHE = ParseCache()
 
 @functools.lru_cache(maxsize=4096)
 def parse(text: str):
-    """The parse of ``text``: from memory, the parse cache, or the grammar."""
+    """The parse of ``text``: from memory, the plain-term reader, the parse cache, or the grammar."""
+    plain = plain_terms.read(text)  # the grammar's own tree, built without it (see plain_terms)
+    if plain is not None:
+        return plain
     cached = _CACHE.get(text)
     if cached is not None:
         return cached

@@ -2,7 +2,8 @@
 
 The Python ANTLR runtime builds its prediction DFA anew in every process,
 which costs most of a cold check; a parse that was done before is read back
-instead. Entries are SymPy ``srepr`` strings (arguments in the parser's
+instead. (Terms in the plain fragment of :mod:`symbolic.latex.plain_terms` are
+built without the grammar and are not stored.) Entries are SymPy ``srepr`` strings (arguments in the parser's
 order) keyed by the exact text handed to the parser; one is stored only if it
 reads back as exactly the expression the parser returned.
 
