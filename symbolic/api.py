@@ -20,11 +20,13 @@ from pathlib import Path
 
 from .calculus.derive import Derived
 from .checker import CheckedChain, NoteChecker, Options, check_file, check_text
-from .errors import GradproofError, NotationError, NotesError, Span
+from .errors import GradproofError, NotationError, NotesError, Span, UsageError
 from .model.context import Context
-from .notes.reader import ContextSource, read_note
+from .notes.reader import ChainSource, ContextSource, read_note
 from .results import ClaimResult, FileReport
 from .verdicts import Verdict
+
+NOTATIONS = ("index", "matrix")  # how derive writes a gradient
 
 __all__ = ["check", "check_text", "load", "derive", "Document", "Derived", "Verdict", "ClaimResult",
            "FileReport", "GradproofError", "Options"]
@@ -71,7 +73,8 @@ def load(path: str | Path, options: Options | None = None) -> Document:
     return Document(str(path), report, checker.contexts, checker.chains)
 
 
-def derive(path: str | Path, wrt: str, of: str | None = None, *, block: int = 1) -> Derived:
+def derive(path: str | Path, wrt: str, of: str | None = None, *, block: int = 1,
+           notation: str = "index") -> Derived:
     """The gradient of a note's loss (or of ``of``) with respect to ``wrt``, verified exactly.
 
     Args:
@@ -79,20 +82,29 @@ def derive(path: str | Path, wrt: str, of: str | None = None, *, block: int = 1)
         wrt: the variable as LaTeX in the note's notation, e.g. ``"w_{jk}"``.
         of: the quantity differentiated, e.g. ``"o_j"``; the block's loss when None.
         block: which derivation block of the note (1-based) holds the model.
+        notation: ``"index"``, or ``"matrix"`` to also write it in matrix and vector
+            notation (``matrix``: read back and verified as a claim of the block).
 
     Returns:
-        The derived formula (``latex``, ``text``, ``claim_latex``), verified.
+        The derived formula (``latex``, ``text``, ``claim_latex``; ``matrix``), verified.
 
     Raises:
         GradproofError: the note or the block cannot be read, ``wrt`` or ``of`` is not a
-            quantity of the model, or the derived formula could not be verified.
+            quantity of the model, the derived formula could not be verified, or (matrix)
+            it has no faithful matrix form.
     """
     from .calculus.derive import derive as derive_gradient
 
+    if notation not in NOTATIONS:
+        raise UsageError(f"unknown notation {notation!r}", Span("--notation", 1, 1),
+                         f"notation is one of {', '.join(NOTATIONS)}")
     note = read_note(path)
     starts = [n for n, item in enumerate(note.items) if isinstance(item, ContextSource)]
     if len(starts) > block >= 1:  # read no further than the block asked for
         note.items = note.items[:starts[block]]
+    # the block's claims as written: their bold names set the style of a matrix form
+    written = [item.source for item in note.items[starts[block - 1]:]
+               if isinstance(item, ChainSource)] if len(starts) >= block >= 1 else []
     checker = NoteChecker(note, Options(diagnose=False, claims=False))
     context = Document(str(path), checker.run(), checker.contexts).context(block)
 
@@ -101,4 +113,8 @@ def derive(path: str | Path, wrt: str, of: str | None = None, *, block: int = 1)
     if derived.verdict != Verdict.VERIFIED:
         raise NotationError(f"the derived formula could not be verified ({derived.verdict.value})",
                             Span("--wrt", 1, 1), "please report this note")
+    if notation == "matrix":
+        from .calculus.matrix_derive import matrix_form
+
+        derived.matrix = matrix_form(context, derived, written)
     return derived

@@ -67,15 +67,19 @@ def build_parser(full_numeric: bool = False) -> argparse.ArgumentParser:
     check.add_argument("--no-diagnosis", action="store_true",
                        help="do not search for the correct formula of refuted claims")
 
-    derive = sub.add_parser("derive", help="derive a gradient in index notation",
+    derive = sub.add_parser("derive", help="derive a gradient in index or matrix notation",
                             description="Derive d OF / d WRT by the chain rule in index notation, "
-                            "verify it, and print it as LaTeX and plain text.")
+                            "verify it, and print it as LaTeX and plain text; with --notation "
+                            "matrix, in matrix and vector notation, read back and verified as a "
+                            "claim of the block (exit 2 when it has no faithful matrix form).")
     derive.add_argument("file", metavar="FILE")
     derive.add_argument("--wrt", required=True, help="the variable, e.g. 'w_{jk}'")
     derive.add_argument("--of", default=None, help="the quantity (default: the loss)")
     derive.add_argument("--format", choices=("text", "json", "latex"), default="text")
     derive.add_argument("--block", type=_positive_int, default=1, metavar="N",
                         help="which derivation block of FILE (1-based, default 1)")
+    derive.add_argument("--notation", choices=("index", "matrix"), default="index",
+                        help="index sums (default) or matrices and vectors (W^T δ ⊙ σ'(z))")
 
     export = sub.add_parser("export", help="write annotated notes (.tex, .pdf, .md, .json)",
                             description="Export checked notes. The output format follows the "
@@ -279,7 +283,7 @@ def _check(args) -> int:
 
 
 def run_derive(args) -> int:
-    """``gradproof derive FILE --wrt 'w_{jk}' [--of o_j] [--format text|json|latex]``."""
+    """``gradproof derive FILE --wrt 'w_{jk}' [--of o_j] [--format text|json|latex] [--notation index|matrix]``."""
     import json
 
     from .api import derive
@@ -287,17 +291,24 @@ def run_derive(args) -> int:
     from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
 
     with time_limit(DEFAULT_TIMEOUT + TIME_LIMIT_GRACE):
-        derived = derive(args.file, args.wrt, args.of, block=args.block)
+        derived = derive(args.file, args.wrt, args.of, block=args.block, notation=args.notation)
+    shown = derived.matrix if args.notation == "matrix" else derived
+    claim_text = shown.claim_text if args.notation == "matrix" else \
+        f"∂{derived.of_text}/∂{derived.wrt_text} = {derived.text}"
     if args.format == "json":
-        print(json.dumps({"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
-                          "text": derived.text, "claim": derived.claim_latex,
-                          "verdict": derived.verdict.value}, indent=2, ensure_ascii=False))
+        record = {"of": shown.of_latex, "wrt": shown.wrt_latex, "latex": shown.latex,
+                  "text": shown.text, "claim": shown.claim_latex, "verdict": shown.verdict.value,
+                  "notation": args.notation}
+        if args.notation == "matrix":  # the index form it was written from
+            record["index"] = {"of": derived.of_latex, "wrt": derived.wrt_latex, "latex": derived.latex,
+                               "text": derived.text, "claim": derived.claim_latex}
+        print(json.dumps(record, indent=2, ensure_ascii=False))
     elif args.format == "latex":
-        print(derived.claim_latex)
+        print(shown.claim_latex)
     else:
-        print(derived.claim_latex)
-        print(f"∂{derived.of_text}/∂{derived.wrt_text} = {derived.text}")
-        print(f"({derived.verdict.value}: checked exactly before it was shown)")
+        print(shown.claim_latex)
+        print(claim_text)
+        print(f"({shown.verdict.value}: checked exactly before it was shown)")
     return 0
 
 

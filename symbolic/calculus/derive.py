@@ -49,6 +49,8 @@ class Derived:
     of_text: str = ""
     wrt_text: str = ""
     forms: tuple = ()  # other readable forms of expr, equal to it as rational functions
+    of_expr: sympy.Expr | None = None  # the entry differentiated, e.g. L or o[j]
+    matrix: object = None  # its matrix form when asked for (a calculus.matrix_derive.MatrixForm)
 
     @property
     def claim_latex(self) -> str:
@@ -299,7 +301,7 @@ def derive(context: Context, wrt: sympy.Expr, of=None) -> Derived:
     return Derived(of_tensor, wrt, result, outcome.verdict, to_latex(of, network),
                    to_latex(wrt, network), to_latex(result, network, order),
                    to_text(result, network, order), to_text(of, network), to_text(wrt, network),
-                   tuple(deriver.forms(of_tensor, of_idx, wrt_tensor, wrt_idx)))
+                   tuple(deriver.forms(of_tensor, of_idx, wrt_tensor, wrt_idx)), of)
 
 
 def entry(network: Network, expr) -> tuple[Tensor, tuple]:

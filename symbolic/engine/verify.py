@@ -156,6 +156,11 @@ def _instances(assumptions: list[Assumption], concrete: Concrete):
         if a.kind == "one-hot":
             choices.append([{e: sympy.Integer(int(m == c)) for m, e in enumerate(entries)}
                             for c in range(n)])
+        elif len(a.tensor.ranges) == 2:  # \sum_k Y_{kn} = 1: the last entry of each column follows
+            summed, across = a.tensor.ranges[a.axis], a.tensor.ranges[1 - a.axis]
+            lines = [[concrete.leaf((a.tensor, (m, c) if a.axis == 0 else (c, m)))
+                      for m in range(concrete.size(summed))] for c in range(concrete.size(across))]
+            choices.append([{line[-1]: 1 - sympy.Add(*line[:-1]) for line in lines}])
         else:
             choices.append([{entries[-1]: 1 - sympy.Add(*entries[:-1])}])
     for combo in itertools.product(*choices):

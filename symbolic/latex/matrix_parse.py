@@ -18,9 +18,12 @@ import re
 import sympy
 
 from ..errors import GradproofError, LatexError, NotationError, Span
-from .matrix_tree import (Applied, Call, Derivative, Frac, Name, Neg, Node, Norm, Num, Operator, Power,
-                          Product, Sum, Token, Trace, Transpose, tokenize)
+from .matrix_tree import (Applied, Call, Derivative, Frac, Name, Neg, Node, Norm, Num, Ones, Operator,
+                          Power, Product, Sum, Token, Trace, Transpose, tokenize)
 from .matrix_batch import GENERIC, BatchGrammar
+from .matrix_columns import ColumnGrammar
+from .matrix_derivatives import DerivativeGrammar
+from .matrix_indicator import IndicatorGrammar
 from .notation import GREEK_HEADS
 from .parse import RawExpr, parse_latex
 
@@ -33,15 +36,15 @@ _WORDS = {"diag", "softmax", "logsumexp"}
 _TRANSPOSE = re.compile(r"(?:T|\\top|\\intercal|\\mathsf\{T\}|\\mathrm\{T\}|\\mathbf\{T\})")
 _NORM_OPEN = {"|", "lVert", "Vert"}
 _NORM_CLOSE = {"|", "rVert", "Vert"}
-TRANSPOSE_HINT = r"write the transpose as ^T, ^\top or ^{\intercal}"
 
 
-class MatrixParser(BatchGrammar):
+class MatrixParser(BatchGrammar, ColumnGrammar, DerivativeGrammar, IndicatorGrammar):
     """Recursive descent over one term's tokens."""
 
-    def __init__(self, text: str, span: Span, star: str | None = None):
+    def __init__(self, text: str, span: Span, star: str | None = None, names: frozenset[str] = frozenset()):
         self.text, self.span = text, span
         self.star = star  # the block's star: ('*' is read only when the block declares it)
+        self.names = names  # the model's scalars named with a subscript (E_in for E_{in})
         self.tokens = tokenize(text)
         self.at = 0
         self.norms = 0  # inside how many norms: a bar there closes one
@@ -91,7 +94,7 @@ class MatrixParser(BatchGrammar):
         return self.text[token.pos:token.pos + width], token.pos
 
     def sub_parser(self, text: str, offset: int) -> MatrixParser:
-        parser = MatrixParser(self.text, self.span, self.star)
+        parser = MatrixParser(self.text, self.span, self.star, self.names)
         parser.tokens = [t for t in tokenize(self.text[:offset + len(text)]) if t.pos >= offset]
         parser.tokens.append(Token("end", "", offset + len(text)))
         return parser
@@ -190,8 +193,7 @@ class MatrixParser(BatchGrammar):
                     raise self.error(f"the norm ‖·‖_{sub.strip()} is not read", at,
                                      r"write the Euclidean norm \|x\|^2 or \|x\|_2^2")
             elif self.is_("char", "'"):
-                raise self.error("a prime on a matrix or vector is not read", self.peek().pos,
-                                 TRANSPOSE_HINT + r"; a derivative as \sigma'(z)")
+                node = self.primed(node)
             else:
                 return node
 
@@ -219,6 +221,10 @@ class MatrixParser(BatchGrammar):
                 return self.fraction()
             if name == "nabla":
                 return self.nabla()
+            if name == "sum":
+                return self.example_sum()
+            if name == "mathbb":
+                return self.indicator()
             if name in _OPERATORS and self.is_("char", "{", 1):
                 self.take()
                 word, at = self.group_text()
@@ -252,7 +258,10 @@ class MatrixParser(BatchGrammar):
         sup = None
         if self.is_("char", "_"):
             at = self.take().pos
-            self.group_text()
+            sub, _ = self.group_text()
+            scalar = base + "_" + re.sub(r"[{}\s]", "", sub)
+            if scalar in self.names and not self.is_("char", "_"):  # E_{in}: a scalar's name, no entry
+                return self.applied(Name(scalar, None, self.text[start:self.peek().pos].strip(), pos=start))
             raise self.error("an entry (a name with indices) inside a matrix expression: "
                              f"{self.text[start:self.peek().pos].strip()}", at,
                              "write the whole claim in index notation, or in matrix notation without indices")
@@ -271,12 +280,16 @@ class MatrixParser(BatchGrammar):
             if layered:  # A^{[l-1]T}, W^{[l]^T}: a layer, then the transpose
                 node = Name(base, layered.group(1), self.text[start:self.peek().pos].strip(), pos=start)
                 return Transpose(node, pos=caret)
-        node = Name(base, sup, self.text[start:self.peek().pos].strip(), pos=start)
-        if self.is_("char", "("):  # J(\theta), or a product W(x + b); (…)^T is a factor of its own
+        return self.applied(Name(base, sup, self.text[start:self.peek().pos].strip(), pos=start))
+
+    def applied(self, node: Name) -> Node:
+        """A name, or the name applied to parentheses right after it (J(\theta), W(x + b)):
+        the model stage decides; (…)^T is a factor of its own."""
+        if self.is_("char", "("):
             saved = self.at
             arg = self.argument()
             if not (self.is_("char", "^") or self.is_("char", "'")):
-                return Applied(node, arg, pos=start)
+                return Applied(node, arg, pos=node.pos)
             self.at = saved
         return node
 
@@ -286,7 +299,9 @@ class MatrixParser(BatchGrammar):
         self.take()
         inner, at = self.group_text()
         node = self.sub_parser(inner, at).parse() if inner.strip() else None
-        if isinstance(node, Num):  # \mathbf{1}: the ones vector, never the number
+        if isinstance(node, Num) and node.value == 1:  # \mathbf{1}: the ones vector, never the number
+            return Ones(pos=self.tokens[start].pos)
+        if isinstance(node, Num):
             raise self.error(f"\\{self.tokens[start].value}{{{inner.strip()}}}, the vector of "
                              f"{inner.strip()}s, is not read", self.tokens[start].pos,
                              r"write the sum of a matrix's rows as \operatorname{sum}(dZ, axis=1)")
@@ -308,6 +323,8 @@ class MatrixParser(BatchGrammar):
             if not base or not sub.is_("end"):
                 raise self.error(f"\\{token.value}{{{inner}}} is not one name", token.pos,
                                  "decorate one letter: \\hat{y}, \\mathbf{x}")
+            if base in GREEK_HEADS and inner.strip().startswith("\\"):
+                base = "\\" + base  # \hat{\beta}: the model's name keeps the Greek letter's backslash
             return f"{token.value}{{{base}}}" if token.value in _DECORATED else base
         raise self.error(f"'{token.value}' is not a name", token.pos)
 
@@ -330,38 +347,6 @@ class MatrixParser(BatchGrammar):
             return Call(token.value, order, self.postfix(self.primary()), pos=token.pos)
         return Call({"ln": "log"}.get(token.value, token.value), order, self.argument(), pos=token.pos)
 
-    def fraction(self) -> Node:
-        token = self.take()
-        num, num_at = self.group_text()
-        den, den_at = self.group_text()
-        partial = re.match(r"\s*\\partial(?![A-Za-z])", num)
-        upright = re.fullmatch(r"\s*(?:d|\\mathrm\s*\{d\}|\\mathrm\s*d)\s*", num)  # \frac{d}{dX} f
-        if partial or upright:
-            mark = re.match(r"\s*\\partial(?![A-Za-z])" if partial else
-                            r"\s*(?:\\mathrm\s*\{d\}|\\mathrm\s*d|d)", den)
-            if mark is None:
-                raise self.error("a derivative needs \\partial (or d) in its denominator", den_at)
-            of_text = num[partial.end():] if partial else ""
-            if of_text.strip().startswith("^") or den[mark.end():].strip().startswith("^"):
-                raise self.error("higher derivatives are not read in matrix notation", token.pos)
-            wrt = self.sub_parser(den[mark.end():], den_at + mark.end()).parse()
-            of = self.sub_parser(of_text, num_at + partial.end()).parse() if of_text.strip() else None
-            if of is None:
-                of = self.postfix(self.primary())  # \frac{\partial}{\partial W} L
-            return Derivative(of, wrt, self.text[token.pos:self.peek().pos].strip(), pos=token.pos)
-        return Frac(self.sub_parser(num, num_at).parse(), self.sub_parser(den, den_at).parse(),
-                    pos=token.pos)
-
-    def nabla(self) -> Node:
-        token = self.take()
-        if not self.is_("char", "_"):
-            raise self.error(r"\nabla needs the variable as a subscript", token.pos, r"write \nabla_W L")
-        self.take()
-        wrt_text, at = self.group_text()
-        wrt = self.sub_parser(wrt_text, at).parse()
-        of = self.postfix(self.primary()) if self.starts_factor() else None
-        return Derivative(of, wrt, self.text[token.pos:self.peek().pos].strip(), pos=token.pos)
-
     def norm(self) -> Node:
         token = self.take()
         closers = {"|": ("char", "|"), "lVert": ("cmd", "rVert"), "Vert": ("cmd", "Vert")}
@@ -379,13 +364,13 @@ class MatrixParser(BatchGrammar):
         return Norm(inner, pos=token.pos)
 
 
-def parse_matrix(text: str, span: Span, star: str | None = None) -> Node:
+def parse_matrix(text: str, span: Span, star: str | None = None, names: frozenset[str] = frozenset()) -> Node:
     """Parse one term of a matrix-notation claim (``star``: the block declares what ``*`` is).
 
     Raises:
         NotationError: at the column of what is not read.
     """
-    return MatrixParser(text, span, star).parse()
+    return MatrixParser(text, span, star, names).parse()
 
 
 class MatrixTerm(sympy.Function):
@@ -419,6 +404,8 @@ MATRIX_MARKS = re.compile(r"\\(?:odot|circ|top|intercal|\||lVert|Vert|mathbf|bol
                           r"|\\Sigma\s*'|(?<![\\A-Za-z])np\s*\.\s*sum\s*\("
                           r"|\^\s*\{\s*[\[(][^{}]*[\])]\s*\^?\s*(?:T|\\top)\s*\}"  # A^{[l-1]T}: a layer's transpose
                           r"|(?<![\\A-Za-z])[fgh]\s*'*\s*\^\s*\{\s*\[[^{}]*\}\s*'*\s*\("  # g^{[l]'}(Z): Ng's layer
+                          r"|(?<![\\A-Za-z])[A-Za-eij-z]\s*'(?!\s*['_^])|[})]\s*'(?!\s*[('_^])"  # X', (AB)': a transpose?
+                          r"|\^\s*\{\s*\[[^{}\]]*\]\s*\(\s*[A-Za-z]\s*\)\s*\}"  # dZ^{[l](i)}: column i
                           r"|\\(?:operatorname|mathrm|text|mbox)\s*\{\s*(?:tr|Tr|trace|diag|softmax|logsumexp|sum)\s*\}")
 
 

@@ -10,7 +10,7 @@ import sympy
 
 _SKIP = {",", ";", ":", "!", " ", "quad", "qquad", "left", "right", "bigl", "bigr", "big", "Big",
          "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr", "limits", "displaystyle",
-         "bf"}  # {\bf A}: bold, the name A
+         "bf", "space"}  # {\bf A}: bold, the name A; \space: a space
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Name(Node):
 @dataclass
 class Transpose(Node):
     arg: Node
+    by_prime: bool = field(default=False, kw_only=True)  # X': a transpose only where nothing else is meant
 
 
 @dataclass
@@ -139,3 +140,19 @@ class Applied(Node):
 
     name: Name
     arg: Node
+
+
+@dataclass
+class Ones(Node):
+    """``\\mathbf{1}``, the vector of ones: its length is the one its neighbour in a product or a
+    sum gives it (``dZ \\mathbf{1}`` sums each row of dZ)."""
+
+
+@dataclass
+class ExampleSum(Node):
+    """``\\sum_{i=1}^{m} dZ^{[l](i)}``: a sum over the examples, ``(i)`` picking column i of a batch
+    matrix inside it."""
+
+    letter: str
+    upper: str | None  # the upper limit as written (m); None when the sum has no limits
+    body: Node

@@ -16,7 +16,7 @@ proof and the diagnosis then see ordinary index expressions.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import re
 
 import sympy
 
@@ -28,48 +28,27 @@ from .functions import Exp, Log, function_written
 from .generic_functions import LETTERS as GENERIC_LETTERS
 from .generic_functions import generic_row
 from .index_notation import SIZE_PRIMES, Grad, Mention, Resolver, free_indices
+from .matrix_columns import ColumnReading
+from .matrix_names import hint_for, mentions, named
 from .matrix_settings import record_shape, side_shape
-from .shapes import Shape, shape_of
+from .matrix_values import ArrayArithmetic, Axis, Value
+from .shapes import shape_of
 from .superscripts import with_superscript
 from .tensors import Network, Tensor, index_symbol
 
 LAYOUTS = ("denominator", "numerator")
-_AXIS = tuple[str, sympy.Symbol] | None  # (size, free symbol) of a dimension; None: one
+__all__ = ["LAYOUTS", "MatrixResolver", "Value", "read_matrix"]
 
 
-@dataclass
-class Value:
-    """An array as one index expression with free symbols for its rows and columns."""
-
-    expr: sympy.Expr
-    rows: _AXIS = None
-    cols: _AXIS = None
-
-    @property
-    def shape(self) -> Shape:
-        return Shape(self.rows[0] if self.rows else None, self.cols[0] if self.cols else None)
-
-    @property
-    def scalar(self) -> bool:
-        return self.rows is None and self.cols is None
-
-    def at(self, rows: _AXIS, cols: _AXIS) -> sympy.Expr:
-        """The entry expression with this value's free symbols renamed to those of ``rows``/``cols``."""
-        swap = {}
-        if self.rows and rows:
-            swap[self.rows[1]] = rows[1]
-        if self.cols and cols:
-            swap[self.cols[1]] = cols[1]
-        return self.expr.xreplace(swap)
-
-
-class MatrixResolver:
+class MatrixResolver(ArrayArithmetic, ColumnReading):
     """Reads one term of a claim written in matrix notation (see the module's docstring)."""
 
     def __init__(self, network: Network, mode: str, span: Span, text: str = "",
-                 layer: int | None = None, layout: str = "denominator", star: str | None = None):
+                 layer: int | None = None, layout: str = "denominator", star: str | None = None,
+                 prime: str | None = None):
         self.network, self.mode, self.span, self.text = network, mode, span, text
-        self.layout, self.star = layout, star
+        self.layout, self.star, self.prime = layout, star, prime  # prime: 'transpose' where declared
+        self.columns: dict[str, tuple[str, sympy.Symbol]] = {}  # sums over examples: letter -> axis
         self.index_reader = Resolver(network, mode, span, text, layer)
         self.count = 1
         self.fractions = 0  # how deep in \frac: a size is a value (\frac{1}{m}) only there
@@ -82,7 +61,7 @@ class MatrixResolver:
     def resolve_text(self, text: str) -> sympy.Expr:
         self.text = text
         self.index_reader.text = text
-        value = self.value(mp.parse_matrix(text, self.span, self.star))
+        value = self.value(mp.parse_matrix(text, self.span, self.star, subscripted(self.network)))
         return canonical(value, self.network)
 
     # -- helpers -----------------------------------------------------------------------
@@ -95,18 +74,29 @@ class MatrixResolver:
             self.count += 1
         return index_symbol(letter_of(self.network, size) + "'" * self.count)
 
-    def axis(self, size: str | None) -> _AXIS:
+    def axis(self, size: str | None) -> Axis:
         return None if size is None else (size, self.fresh(size))
 
     # -- the tree ----------------------------------------------------------------------
-    def value(self, node: mp.Node) -> Value:
-        method = getattr(self, "_" + type(node).__name__.lower())
-        return method(node)
+    def value(self, node: mp.Node, ones_ok: bool = False) -> Value:
+        """The value of a node; the vector of ones only where a product or a sum may size it."""
+        result = getattr(self, "_" + type(node).__name__.lower())(node)
+        if result.ones and not ones_ok:
+            raise self.error(r"the length of the vector of ones \mathbf{1} is not determined here", node,
+                             r"\mathbf{1} gets its length from a product (dZ \mathbf{1}, \mathbf{1}^T x) "
+                             "or a sum with a vector")
+        return result
 
     def _num(self, node: mp.Num) -> Value:
         return Value(node.value)
 
     def _name(self, node: mp.Name) -> Value:
+        column = self.column_of(node)  # dZ^{[l](i)} in a sum over i
+        if column is not None:
+            return column
+        alias = named(self.network, node.base) if node.sup is None else None
+        if alias is not None:  # the block's matrices: W_1 for w_{ij}
+            return self.leaf(alias, node)
         name = with_superscript(node.base, node.sup) if node.sup else node.base
         mention = Mention(name, [], node.written, node.base, node.sup)
         if node.sup is not None:
@@ -126,7 +116,7 @@ class MatrixResolver:
             raise self.error(f"unknown symbol {node.written}", node, f"symbols of this context: {known}")
         if len(tensors) > 1:
             raise self.error(f"{node.written} could mean any of {', '.join(map(str, tensors))}", node,
-                             "in matrix notation a name must have one shape: rename one of them")
+                             hint_for(self.network, mention.name))
         return self.leaf(tensors[0], node)
 
     def _applied(self, node: mp.Applied) -> Value:
@@ -140,6 +130,9 @@ class MatrixResolver:
         if isinstance(argument, mp.Name) and argument.sup is None and \
                 any(t.name == argument.base for t in reach):
             return name
+        array = self.applied_array(node, name)  # V (o - t), V a leaf; S(X), S defined from X
+        if array is not None:
+            return array
         raise self.error(f"'{node.name.written}(…)' reads as a product, {node.name.written} times the "
                          "parentheses, though it may be meant as a function (S(XW))", node,
                          f"for a product write {node.name.written} \\cdot (…); a function of the "
@@ -155,11 +148,12 @@ class MatrixResolver:
         return Value(tensor.entry(*indices), rows, cols)
 
     def _transpose(self, node: mp.Transpose) -> Value:
-        inner = self.value(node.arg)
-        return Value(inner.expr, inner.cols, inner.rows)
+        if node.by_prime:
+            self.check_prime(node)
+        return self.value(node.arg, ones_ok=True).transposed()
 
     def _neg(self, node: mp.Neg) -> Value:
-        inner = self.value(node.arg)
+        inner = self.value(node.arg, ones_ok=True)
         return dataclasses.replace(inner, expr=-inner.expr)
 
     def _power(self, node: mp.Power, inner: Value | None = None) -> Value:
@@ -213,25 +207,6 @@ class MatrixResolver:
             return Value(Exp(inner.expr) / total, inner.rows)
         return Value(Log(total))
 
-    def _sum(self, node: mp.Sum) -> Value:
-        total: Value | None = None
-        values = [self.value(term) for _, term in node.terms]
-        vectors = {v.shape for v in values if v.rows is None or v.cols is None} - {Shape(None, None)}
-        arrays = {v.shape for v in values if not v.scalar}
-        for k, (_, term) in enumerate(node.terms):  # 1 - h: a number on every entry of a vector
-            if isinstance(term, mp.Num) and len(vectors) == 1 and arrays == vectors:
-                shape = next(iter(vectors))
-                values[k] = Value(term.value, self.axis(shape.rows), self.axis(shape.cols))
-        for (sign, term), value in zip(node.terms, values):
-            if total is None:
-                total = dataclasses.replace(value, expr=sign * value.expr)
-                continue
-            if value.shape != total.shape:
-                raise self.error(f"shape mismatch in a sum: {total.shape} and {value.shape}", term,
-                                 "both terms of + and - must have one shape")
-            total = dataclasses.replace(total, expr=total.expr + sign * value.at(total.rows, total.cols))
-        return total
-
     def _frac(self, node: mp.Frac) -> Value:
         self.fractions += 1
         num, den = self.value(node.num), self.value(node.den)
@@ -262,77 +237,12 @@ class MatrixResolver:
         if node.function not in self.network.generic_functions:
             raise self.error(f"{node.function} is no function of this block",
                              node, f"define the activation in the block, e.g. a_j = {node.function}(z_j)")
-        if node.layer is not None and not (isinstance(node.arg, mp.Name) and node.arg.sup == node.layer):
+        if node.layer is not None and not (isinstance(node.arg, mp.Name) and node.arg.sup is not None
+                                           and re.sub(r"\([A-Za-z]\)$", "", node.arg.sup) == node.layer):
             raise self.error(f"{node.function}^{{{node.layer}}}, the activation of layer {node.layer}, "
                              "is read only on a quantity of that layer", node,
                              f"write {node.function}^{{{node.layer}}}(Z^{{{node.layer}}})")
         return generic_row(node.function)
-
-    def _product(self, node: mp.Product) -> Value:
-        groups = []
-        for group in node.groups:
-            values = [(op, self.divisor(f) if op == "/" else self.value(f), f) for op, f in group]
-            if len(node.groups) > 1 and sum(not v.scalar for _, v, _ in values) > 1:
-                raise self.error("a matrix product next to \\odot without parentheses", node,
-                                 r"put parentheses around the product: (W^T \delta) \odot \sigma'(z)")
-            result = values[0][1]
-            for op, value, factor in values[1:]:
-                result = self.divide(result, value, factor) if op == "/" else \
-                    self.star_product(result, value, factor) if op == "*" else \
-                    self.multiply(result, value, factor)
-            groups.append((result, group[0][1]))
-        result = groups[0][0]
-        for value, factor in groups[1:]:
-            if value.shape != result.shape or result.scalar:
-                raise self.error(f"shape mismatch in a Hadamard product: {result.shape} ⊙ {value.shape}",
-                                 factor, r"\odot multiplies two arrays of one shape entry by entry")
-            result = dataclasses.replace(result, expr=result.expr * value.at(result.rows, result.cols))
-        return result
-
-    def divisor(self, node: mp.Node) -> Value:
-        """What follows a '/': a size is a value there (1/m), as in \\frac."""
-        self.fractions += 1
-        try:
-            return self.value(node)
-        finally:
-            self.fractions -= 1
-
-    def star_product(self, left: Value, right: Value, node: mp.Node) -> Value:
-        """``*`` as the block's ``star:`` says: ``hadamard``, ``product`` (the matrix product), or
-        ``by shape`` — whichever of the two the shapes allow, an error when both do."""
-        if left.scalar or right.scalar or self.star == "product":
-            return self.multiply(left, right, node)
-        same = left.shape == right.shape
-        if self.star == "by shape" and left.shape.cols == right.shape.rows:
-            if same:
-                raise self.error(f"'*' between two {left.shape} arrays may be the element-wise or the "
-                                 "matrix product", node, r"write \odot or a product by juxtaposition")
-            return self.multiply(left, right, node)
-        if not same:
-            raise self.error(f"shape mismatch in an element-wise product ('*'): {left.shape} and "
-                             f"{right.shape}", node, "'*' multiplies two arrays of one shape entry by entry"
-                             if self.star == "hadamard" else "'*' is read by the shapes (star: by shape)")
-        return dataclasses.replace(left, expr=left.expr * right.at(left.rows, left.cols))
-
-    def divide(self, left: Value, right: Value, node: mp.Node) -> Value:
-        if not right.scalar:
-            raise self.error(f"division by a {right.shape} array", node, "divide by scalars only")
-        return dataclasses.replace(left, expr=left.expr / right.expr)
-
-    def multiply(self, left: Value, right: Value, node: mp.Node) -> Value:
-        if left.scalar or right.scalar:
-            array = right if left.scalar else left
-            return dataclasses.replace(array, expr=left.expr * right.expr)
-        inner_l, inner_r = left.cols, right.rows
-        if (inner_l[0] if inner_l else None) != (inner_r[0] if inner_r else None):
-            raise self.error(f"shape mismatch in a product: {left.shape} times {right.shape}", node,
-                             "the columns of the left factor must match the rows of the right one"
-                             + ("; for an element-wise product write \\odot"
-                                if left.shape == right.shape else ""))
-        if inner_l is None:  # an outer product: a column times a row
-            return Value(left.expr * right.expr, left.rows, right.cols)
-        entry = left.expr * right.at(inner_l, right.cols)
-        return Value(sympy.Sum(entry, (inner_l[1], 0, self.size(inner_l[0]) - 1)), left.rows, right.cols)
 
     def _derivative(self, node: mp.Derivative) -> Value:
         wrt = self.value(node.wrt)
@@ -382,7 +292,7 @@ def canonical(value: Value, network: Network) -> sympy.Expr:
 
 
 def read_matrix(network: Network, text: str, span: Span, layout: str,
-                index_error: GradproofError, star: str | None = None) -> sympy.Expr:
+                index_error: GradproofError, star: str | None = None, prime: str | None = None) -> sympy.Expr:
     """A claim's term that index notation cannot read, read in matrix notation.
 
     The index reading is tried first, so nothing it reads changes meaning. A term it refuses
@@ -391,25 +301,35 @@ def read_matrix(network: Network, text: str, span: Span, layout: str,
     error is raised, unless the term is written in index notation (a sum, an entry) or the
     index error has a better guess (``ak`` for ``a_k``).
     """
-    if not _looks_matrix(index_error, text):
+    named_here = mentions(network, text)  # W_1 of the block's matrices: never an index reading
+    if not (named_here or _looks_matrix(index_error, text)):
         raise index_error
+    parsed = False  # a term the matrix grammar parses has only sums over examples in it
     try:
-        resolver = MatrixResolver(network, "claim", span, text, layout=layout, star=star)
-        value = resolver.value(mp.parse_matrix(text, span, star))
+        tree = mp.parse_matrix(text, span, star, subscripted(network))
+        parsed = True
+        resolver = MatrixResolver(network, "claim", span, text, layout=layout, star=star, prime=prime)
+        value = resolver.value(tree)
         expr = canonical(value, network)
         record_shape(expr, value.shape)
         return expr
     except RecursionError:
         raise index_error from None
     except GradproofError as err:
-        if _index_written(err, text) or "did you mean" in (index_error.hint or ""):
+        if not named_here and (_index_written(err, text, parsed) or "did you mean" in (index_error.hint or "")):
             raise index_error from None
         raise err
 
 
-def _index_written(matrix_error: GradproofError, text: str) -> bool:
+def subscripted(network: Network) -> frozenset[str]:
+    """Names the matrix reader reads with their subscript: scalars (E_in) and the block's matrices (W_1)."""
+    scalars = {t.name for t in network.tensors.values() if not t.ranges and "_" in t.name}
+    return frozenset(scalars | set(network.matrices))
+
+
+def _index_written(matrix_error: GradproofError, text: str, parsed: bool = False) -> bool:
     """Whether a term is written in index notation: a sum over an index, or an entry."""
-    return "\\sum" in text or matrix_error.message.startswith("an entry (a name with indices)")
+    return "\\sum" in text and not parsed or matrix_error.message.startswith("an entry (a name with indices)")
 
 
 def _looks_matrix(index_error: GradproofError, text: str) -> bool:

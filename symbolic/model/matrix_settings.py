@@ -1,4 +1,4 @@
-"""Settings and shapes around matrix claims: the block's ``star:`` and ``cost:`` keys, and the
+"""Settings and shapes around matrix claims: the block's ``star:``, ``prime:`` and ``cost:`` keys, and the
 shapes of the sides read in matrix notation (two sides of different shapes are an error that
 names both: :func:`shape_mismatch`, asked by the engine before it compares the sides)."""
 
@@ -58,6 +58,17 @@ def read_star(star, span: Span) -> str | None:
     if star is None or str(star).strip() in STARS:
         return None if star is None else str(star).strip()
     raise ModelError(f"unknown star {star!r}", span, f"star: is one of {', '.join(STARS)}")
+
+
+PRIMES = ("transpose",)  # the block's prime: what a prime on a matrix or vector is (X': X^T)
+
+
+def read_prime(prime, span: Span) -> str | None:
+    """The block's ``prime: transpose`` (statistics' ``X'``); without it a prime is a transpose only
+    on a matrix the model does not define, where it cannot be a derivative."""
+    if prime is None or str(prime).strip() in PRIMES:
+        return None if prime is None else str(prime).strip()
+    raise ModelError(f"unknown prime {prime!r}", span, "write prime: transpose to read X' as X^T")
 
 
 def side_shape(expr: sympy.Expr, network: Network) -> Shape:

@@ -97,9 +97,11 @@ class Network:
     # index arithmetic (symbolic.model.offsets): what an entry outside its range is, by name
     # ('0': a zero extension, 'initial': a leaf, the initial state h_0)
     outside: Mapping[str, str] = field(default_factory=dict)
+    origin: int = 1  # the written index of the first entry (origin: 0 in the block counts from 0)
     # a variant for the diagnosis: derivatives through a recurrence's earlier step (h_{t-1})
     # are cut (truncated backpropagation through time)
     cut_delayed: bool = False
+    matrices: Mapping[str, str] = field(default_factory=dict)  # matrix notation's names: W_1 -> 'w[I,J]'
 
     def defined(self) -> dict[Tensor, Definition]:
         return {d.tensor: d for d in self.definitions}

@@ -11,7 +11,7 @@ from symbolic import Verdict
 from symbolic.checker import check_text
 from symbolic.errors import NotationError, Span
 from symbolic.latex.matrix_parse import parse_matrix
-from symbolic.latex.matrix_tree import Call, Operator
+from symbolic.latex.matrix_tree import Call, Ones, Operator, Product, Transpose
 from symbolic.latex.shorthand import expand_shorthand
 
 SPAN = Span("<test>", 1, 1)
@@ -121,16 +121,20 @@ def test_cost_must_name_a_scalar_and_a_size():
     assert any("cost:" in (c.message or "") for c in found)
 
 
-@pytest.mark.parametrize("written, column", [(r"dZ \mathbf{1}", 4), (r"\mathbf{1}^T x", 1),
-                                             (r"\boldsymbol{1}", 1)])
-def test_the_ones_vector_is_an_error_never_the_number_one(written, column):
-    with pytest.raises(NotationError) as caught:
-        parse_matrix(written, SPAN)
-    assert "the vector of 1s, is not read" in caught.value.message
-    assert caught.value.span.column == column
+@pytest.mark.parametrize("written", [r"dZ \mathbf{1}", r"\mathbf{1}^T x", r"\boldsymbol{1}", r"\bm{1}"])
+def test_the_ones_vector_is_never_the_number_one(written):
+    tree = parse_matrix(written, SPAN)
+    leaves = [tree] if not isinstance(tree, Product) else [f for _, f in tree.groups[0]]
+    assert any(isinstance(n, Ones) or isinstance(n, Transpose) and isinstance(n.arg, Ones) for n in leaves)
 
 
-def test_a_row_sum_with_the_ones_vector_is_an_error_not_the_matrix_itself():
-    found = verdicts({"ones": r"db^{[l]} = \frac{1}{m} dZ^{[l]} \mathbf{1}"})["ones"]
-    assert found.verdict == Verdict.ERROR  # read as dZ times the number 1 it would be n×m
-    assert "the vector of 1s" in found.message or "\\mathbf" in found.message
+def test_a_row_sum_with_the_ones_vector_is_the_bias_gradient_and_drops_of_it_are_refuted():
+    found = verdicts({"ones": r"db^{[l]} = \frac{1}{m} dZ^{[l]} \mathbf{1}",
+                      "sum": r"db^{[l]} = \frac{1}{m} \sum_{i=1}^{m} dZ^{[l](i)}",
+                      "no_mean": r"db^{[l]} = dZ^{[l]} \mathbf{1}",
+                      "no_ones": r"db^{[l]} = \frac{1}{m} dZ^{[l]}"})
+    assert found["ones"].verdict.holds and found["sum"].verdict.holds
+    assert found["no_mean"].verdict == Verdict.REFUTED
+    assert "holds with the right side multiplied by 1/m" in found["no_mean"].diagnosis
+    assert found["no_ones"].verdict == Verdict.ERROR  # n×m against n×1, never the matrix itself
+    assert found["no_ones"].message.startswith("the two sides have different shapes")

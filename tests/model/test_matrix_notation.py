@@ -54,7 +54,7 @@ def test_bold_and_plain_letters_are_one_name():
 @pytest.mark.parametrize("written, column, message", [
     (r"W * x", 3, "'*' between matrices is ambiguous"),
     (r"W \times x", 3, "'times' between matrices is ambiguous"),
-    (r"x'", 2, "a prime on a matrix or vector"),
+    (r"x''", 3, "two primes on a matrix or vector"),
     (r"W_{ji} x", 2, "an entry (a name with indices) inside a matrix expression"),
     (r"|x|^2", 1, "a single bar"),
     (r"(W x)^{-1}", 6, "the superscript ^{-1} on an expression"),
@@ -186,6 +186,17 @@ PLANTED_EXPECTED = {
     "batch_mean": (Verdict.VERIFIED, None),
     "batch_dropped": (Verdict.REFUTED, "holds with the right side multiplied by 1/m"),
     "batch_swapped": (Verdict.REFUTED, "holds in the other layout convention (transposed)"),
+    "prime": (Verdict.VERIFIED, None),
+    "untransposed": (Verdict.ERROR, "shape mismatch in a product: M×N times M×1"),
+    "ones_mean": (Verdict.PROVED, None),
+    "ones_dropped": (Verdict.REFUTED, "holds with the right side multiplied by 1/m"),
+    "columns_mean": (Verdict.PROVED, None),
+    "columns_dropped": (Verdict.REFUTED, "holds with the right side multiplied by 1/m"),
+    "softmax_batch": (Verdict.VERIFIED, None),
+    "softmax_dropped": (Verdict.REFUTED, "holds with the right side multiplied by 1/N"),
+    "softmax_untransposed": (Verdict.ERROR, "shape mismatch in a product: N×D times N×C"),
+    "primed_defined": (Verdict.ERROR, "the prime in A^{[l-1]}' is read as a transpose only on a matrix "
+                                      "the model does not define"),
 }
 
 
@@ -209,16 +220,22 @@ $$L(\mathbf{q}) = \frac{1}{2} (\mathbf{o} - \mathbf{t})^T (\mathbf{o} - \mathbf{
 
 $$\nabla_{\mathbf h} L = \mathbf{V}^T(\mathbf{o} - \mathbf{t}) \tag{product}$$
 
-$$\nabla_{\mathbf h} L = \mathbf{V}^T \mathbf{V}(\mathbf{h}) - \mathbf{V}^T \mathbf{t} \tag{function}$$
+$$\nabla_{\mathbf h} L = \mathbf{V}^T \mathbf{V}(\mathbf{h}) - \mathbf{V}^T \mathbf{t} \tag{leaf}$$
 
 $$\nabla_{\mathbf h} L = \mathbf{V}^T (\mathbf{V}(\mathbf{h} + \mathbf{h}) - \mathbf{t}) \tag{sum}$$
+
+$$\nabla_{\mathbf h} L = \mathbf{V}^T (\mathbf{o}(\mathbf{h}) - \mathbf{t}) \tag{defined}$$
+
+$$\nabla_{\mathbf h} L = \mathbf{V}^T (\mathbf{o}(\mathbf{t}) - \mathbf{t}) \tag{function}$$
 """)
     assert found["call"].verdict.holds
     assert found["unknown"].verdict == Verdict.ERROR
     assert found["product"].verdict == Verdict.PROVED
-    assert found["function"].verdict == Verdict.ERROR  # V(h): a function V of h, or V times h?
+    assert found["leaf"].verdict == Verdict.PROVED  # V is a leaf, no function: V(h) is V times h
+    assert found["sum"].verdict == Verdict.REFUTED  # V(h + h) = 2 V h
+    assert found["defined"].verdict == Verdict.PROVED  # o(h): o, written with a name it is made of
+    assert found["function"].verdict == Verdict.ERROR  # o(t): o does not depend on t
     assert "reads as a product" in found["function"].message
-    assert found["sum"].verdict == Verdict.ERROR  # never read as a product either
 
 
 SOFTMAX = r"""
