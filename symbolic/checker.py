@@ -344,7 +344,7 @@ class NoteChecker:
         shorthand = self.context.expand_shorthand(terms[0].text)
         if shorthand is not None and shorthand.edits:
             return None  # d\mu = …: the loss's gradient by μ, a claim
-        raw = parse_latex(terms[0].text, terms[0].span)
+        raw = self.context.dialects.parse_written(terms[0].text, terms[0].span)
         if not isinstance(raw.expr, sympy.Symbol) or raw.derivatives:
             return None
         mention = split_symbol(raw.expr.name)

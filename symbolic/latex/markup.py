@@ -24,6 +24,7 @@ from typing import Callable
 import sympy
 
 from ..errors import LatexError, Span
+from .notation import CALLED
 from .text import read_group
 
 _LETTER = r"[A-Za-z]'*"
@@ -33,12 +34,17 @@ _EXCLUDING = re.compile(rf"\\sum\s*_\s*\{{\s*(?:(?P<from>{_LETTER})\s*=\s*1\s*,\
 _EMPTY_UPPER = re.compile(r"(\\sum\s*_\s*(?:\{[^{}]*\}|[A-Za-z]'*))\s*\^\s*\{\s*\}")
 # Function names written as words: only right before a parenthesis, and not inside a word, a
 # command or its braces (\text{exp}(x) is read by the notation tables), but e^{exp(x)} is.
-_BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(?<!\{)(tanh|sinh|cosh|sech|exp|ln|log)(?=\s*\()"
-                            r"|(?<=[_^]\{)(tanh|sinh|cosh|sech|exp|ln|log)(?=\s*\()")
+_BARE_FUNCTION = re.compile(r"(?<![\\A-Za-z])(tanh|sinh|cosh|sech|exp|ln|log)(?=\s*\()")
+_WORD_COMMAND = re.compile(r"\\(?:text|textrm|mathrm|operatorname|mbox)\s*\{\s*$")
 # Functions with no command of their own, written as words before a parenthesis: softplus(x).
 _BARE_NAMED = re.compile(r"(?<![\\A-Za-z{])(sigmoid|softplus|softsign|swish|relu|ReLU|GELU|gelu)(?=\s*\()")
 # A one-symbol argument without parentheses: a letter or a command, with a subscript, then the end
 # of the product (an operator, a closing bracket or the end of the term).
+# A conditional probability p(o|c): a call of its own (the model stage reads it only where the
+# block defines the function, p(w|c) = …), never the grammar's absolute-value bars.
+_GIVEN = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\s*\(\s*([A-Za-z]'*)\s*(?:\||\\mid(?![A-Za-z]))\s*"
+                    r"([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\)")
+GIVEN_PREFIX = "gradproofgiven"
 _SECH = r"\\sech(?![A-Za-z])|\\(?:operatorname|mathrm|text)\s*\{\s*sech\s*\}"
 _UNBRACKETED = re.compile(
     rf"({_SECH})(\s*\^\s*(?:\{{[^{{}}]*\}}|[0-9A-Za-z]))?\s*"
@@ -70,7 +76,7 @@ def rewrite_markup(text: str, span: Span, exclusion: Callable[[str, str], str]) 
 
     Raises:
         LatexError: at its position, for markup that is not read (see the module's docstring),
-            an excluding sum whose body starts with a sign, or a ``\\sech`` whose argument is
+            an excluding sum with no body, or a ``\\sech`` whose argument is
             more than one symbol and has no parentheses.
     """
     for m in _SECH_RE.finditer(text):
@@ -83,9 +89,18 @@ def rewrite_markup(text: str, span: Span, exclusion: Callable[[str, str], str]) 
     _check_stops(text, span)
     text = _excluding_sums(text, span, exclusion)
     text = _EMPTY_UPPER.sub(r"\1", text)
-    text = _BARE_FUNCTION.sub(lambda m: "\\" + m.group(0), text)
+    text = _BARE_FUNCTION.sub(lambda m: m.group(0) if _WORD_COMMAND.search(text, 0, m.start())
+                              else "\\" + m.group(0), text)
+    text = _GIVEN.sub(_conditional, text)
     text = _BARE_NAMED.sub(lambda m: rf"\operatorname{{{m.group(1)}}}", text)
     return _UNBRACKETED.sub(lambda m: f"{m.group(1)}{m.group(2) or ''}({m.group(3)})", text)
+
+
+def _conditional(m: re.Match) -> str:
+    """``p(o|c)`` as a stand-in call of one argument, ``\\operatorname{gradproofgivenpc}(o)``."""
+    stand_in = rf"\operatorname{{{GIVEN_PREFIX}{m.group(1)}{re.sub('[^A-Za-z]', '', m.group(3))}}}"
+    CALLED.register(stand_in)
+    return f"{stand_in}({m.group(2)})"
 
 
 def _check_unread(text: str, span: Span) -> None:
@@ -131,13 +146,13 @@ def _excluding_sums(text: str, span: Span, exclusion: Callable[[str, str], str])
         if upper:
             _group, end = read_group(text, end + upper.end())
         body = text[end:].lstrip()
-        if not body or body[0] in "-+":
-            raise LatexError(f"the body of '{written}' starts with a sign or is missing",
-                             span.shifted(text[:m.start()]),
-                             r"write the sign before the sum: -\sum_{k \neq i} y_k")
+        if not body:
+            raise LatexError(f"the body of '{written}' is missing", span.shifted(text[:m.start()]),
+                             r"write the summand after the sum: \sum_{k \neq i} y_k")
+        sign = body[0] if body[0] in "-+" else ""  # \sum_{k \neq i} -p_k y_k: the sign is the body's
         head = rf"\sum_{{{summed}}}" + text[m.end():end]
-        out += [text[done:m.start()], head, f" {{{exclusion(summed, excluded)}}} "]
-        done = end
+        out += [text[done:m.start()], head, f" {'-' if sign == '-' else ''}{{{exclusion(summed, excluded)}}} "]
+        done = end + (len(text[end:]) - len(body) + 1 if sign else 0)
     out.append(text[done:])
     return "".join(out)
 

@@ -21,12 +21,13 @@ COSMETIC = [
     r"\\left(?![a-zA-Z])", r"\\right(?![a-zA-Z])", r"\\[bB]igg?[lr]?(?![a-zA-Z])",
     r"\\limits(?![a-zA-Z])", r"\\nolimits(?![a-zA-Z])", r"\\displaystyle(?![a-zA-Z])",
     r"\\textstyle(?![a-zA-Z])", r"\\mathop(?![a-zA-Z])",
+    r"\\(?:color|textcolor)\s*\{\s*[A-Za-z]+\s*\}",  # a highlight: {\color{red}{-p_k p_i}} is -p_k p_i
 ]
 
 # (pattern, replacement) applied in order with re.sub.
 REWRITES: list[tuple[str, str]] = [
     # spacing commands become plain spaces
-    (r"\\q?quad(?![a-zA-Z])", " "),
+    (r"\\(?:q?quad|space)(?![a-zA-Z])", " "),
     (r"\\[,;:!> ]", " "),
     (r"~", " "),
     # fractions written as \dfrac / \tfrac, and digit shorthand \frac12

@@ -24,6 +24,8 @@ from .limits import check_numbers, check_text_size
 from .markup import excluded_factor, rewrite_markup
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
 from .brackets import read_bracket_subscripts, read_cases, read_indicators
+from .window_max import read_window_maxima
+from .nested_subscripts import LABELLED_ACCENTED, read_nested_subscripts
 from .primes import read_primes
 from .text import check_primes, check_superscripts, closing, equals_outside_braces, next_operand, normalise, read_group
 
@@ -287,7 +289,7 @@ def _mask_mentions(text: str, stand_ins: StandIns) -> str:
             letters[name] = letter
         return _masked(letters[name], m)
 
-    masked = _MENTION.sub(mask, text)
+    masked = _MENTION.sub(mask, LABELLED_ACCENTED.sub(mask, text))
     if re.search(r"(?<![\\A-Za-z])E(?![A-Za-z])", masked):
         letter = stand_ins.take("E")  # latex2sympy2 cannot parse a bare E
         if letter is not None:
@@ -390,11 +392,13 @@ def parse_latex(text: str, span: Span) -> RawExpr:
     check_text_size(text, span)
     check_braces(text, span)
     written = text  # error messages quote the author's text, not the rewrites below
+    text = read_nested_subscripts(text, span)  # {b_y}_l, (\omega')^l_{m,n}: before the primes
     text, checked = read_primes(text)  # checked: the text with the primes read blanked
     check_superscripts(checked, span)
     check_primes(checked, span)
     text = read_indicators(read_bracket_subscripts(read_cases(text, span), span), span)
     stand_ins = StandIns(text)
+    text = read_window_maxima(text, span, stand_ins.internal, written)
     try:
         marked = rewrite_markup(text, span, lambda summed, excluded: stand_ins.excluding(summed, excluded, span))
         normalised = normalise(marked, stand_ins.whole_range)

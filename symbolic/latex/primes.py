@@ -20,8 +20,9 @@ from .notation import CALLED, NATIVE
 _PRIMED = (r"(?P<command>\\(?:operatorname|mathrm|text)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+)"
            r"\s*(?P<primes>'+|\^\s*\{\s*(?:\\prime\s*)+\}|\^\s*\\prime(?![A-Za-z]))(?=\s*\()")
 
-# A single letter, then primes, then "(": f'(x), g''(z) -- a function the model may define.
-_PRIMED_LETTER = r"(?<![\\A-Za-z_^{])(?P<letter>[A-Za-z])\s*(?P<letter_primes>'+)(?=\s*\()"
+# A single letter or a word, then primes, then "(": f'(x), g''(z), swish'(x) -- a function the
+# model may define (a word of two letters is more likely a product, ab'(x)).
+_PRIMED_LETTER = r"(?<![\\A-Za-z_^])(?<![_^]\{)(?<![_^]\{\s)(?P<letter>[A-Za-z]|[A-Za-z]{3,})\s*(?P<letter_primes>'+)(?=\s*\()"
 # A single letter with primes and no argument: u', y'' -- by the one variable of the model.
 _PRIMED_BARE = r"(?<![\\A-Za-z_^{])(?P<bare>[A-Za-z])(?P<bare_primes>'+)(?!\s*[(_^{])"
 GENERIC = "?"  # marks a letter's spelling in PRIMED: the model stage decides what it is

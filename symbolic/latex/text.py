@@ -16,6 +16,8 @@ from .notation import (CALLED, COSMETIC, GREEK_HEADS, IVERSON, NAME_SUPERSCRIPT,
 _COSMETIC = re.compile("|".join(COSMETIC))
 _REWRITES = [(re.compile(p), r) for p, r in REWRITES]
 _PRIMED = re.compile(r"([A-Za-z])('+)")
+# an accent on the next token, \hat y or \hat\theta, is the accent on a group: \hat{y}
+_ACCENT_ON_TOKEN = re.compile(r"\\(hat|tilde|bar)(?:\s+([A-Za-z])|\s*(\\(?:%s))(?![A-Za-z]))" % "|".join(GREEK_HEADS))
 
 
 def normalise(text: str, whole_range: str) -> str:
@@ -24,6 +26,8 @@ def normalise(text: str, whole_range: str) -> str:
     ``whole_range`` is the symbol written as the upper bound of a sum that has none.
     """
     text = _COSMETIC.sub(" ", text)
+    text = re.sub(r"\\partial\s*\{\s*\}", r"\\partial ", text)  # \partial{} of an operator
+    text = _single_groups(_ACCENT_ON_TOKEN.sub(lambda m: f"\\{m.group(1)}{{{m.group(2) or m.group(3)}}}", text))
     text = carry_name_superscripts(text)  # first: W^1_{ji} is not W to the power 1_{ji}
     for pattern, replacement in _REWRITES:
         text = pattern.sub(replacement, text)
@@ -32,6 +36,19 @@ def normalise(text: str, whole_range: str) -> str:
     text = re.sub(r"\\text\s*\{\s*\}", " ", text)
     text = _normalise_sums(text, whole_range)
     return _brackets_to_parens(text)
+
+
+def _single_groups(text: str) -> str:
+    """A group that holds exactly one group, ``{{\\partial C}}``, is that group: the same in TeX."""
+    at = text.find("{{")
+    while at >= 0:
+        outer, inner = closing(text, at), closing(text, at + 1)
+        if outer > 0 and inner == outer - 1 and (at == 0 or text[at - 1] != "\\"):
+            text = text[:at] + text[at + 1:inner + 1] + text[outer + 1:]
+            at = text.find("{{", at)
+        else:
+            at = text.find("{{", at + 1)
+    return text
 
 
 def _brackets_to_parens(text: str) -> str:
@@ -130,7 +147,8 @@ def _normalise_sums(s: str, whole_range: str) -> str:
         else:
             var, lower = sub, "1"
         upper = upper or whole_range
-        out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{{upper}}} ")
+        # spaced: the grammar reads ^{T} as a transpose token, and a sum to T (steps) is common
+        out.append(rf"\sum_{{{var.strip()}={lower.strip()}}}^{{ {upper.strip()} }} ")
         i = k
 
 
@@ -158,7 +176,9 @@ def next_operand(s: str, i: int) -> int:
 
 
 # a letter that is not part of a word or a command, nor itself a sub- or superscript
-_HEAD = re.compile(r"(?:(?<![\\A-Za-z_^])([A-Za-z])|(?<![_^])(?<![_^]\s)\\(%s))(?![A-Za-z])"
+# (a letter right after a one-letter script, the a of w^la_k, starts a name: ^l takes one token)
+_HEAD = re.compile(r"(?:(?:(?<![\\A-Za-z_^])|(?<=[_^][A-Za-z0-9]))([A-Za-z])"
+                   r"|(?<![_^])(?<![_^]\s)\\(%s))(?![A-Za-z])"
                    % "|".join(GREEK_HEADS))
 _TRANSPOSE_LABEL = re.compile(r"\s*(?:T|\\top|\\intercal)\s*$")
 
@@ -236,6 +256,22 @@ _TRANSPOSE = re.compile(r"\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T
                         r"\\mathrm\s*\{\s*T\s*\}|\\mathbf\s*\{\s*T\s*\})(?![A-Za-z])")
 _BRACKETED = re.compile(r"\^\s*(?:\{\s*)?[(\[]")
 _EXPONENTIAL_BASE = re.compile(r"(?:(?<![A-Za-z\\])e|\\mathrm\s*\{\s*e\s*\}|\\exp)\s*$")
+_BIG_OPERATOR = re.compile(r"\\(?:sum|prod)(?![A-Za-z])\s*(?:\\(?:no)?limits(?![A-Za-z])\s*)?")
+
+
+def _limit_carets(text: str) -> set[int]:
+    """The carets of big operators' upper limits (``\\sum_{k=1}^{T}``): a limit, never a power."""
+    carets = set()
+    for m in _BIG_OPERATOR.finditer(text):
+        i = m.end()
+        for _ in range(2):  # the limits in either order: _{k=1}^{T} or ^{T}_{k=1}
+            mark = re.match(r"\s*([_^])", text[i:])
+            if not mark:
+                break
+            if mark.group(1) == "^":
+                carets.add(i + mark.start(1))
+            _group, i = read_group(text, i + mark.end())
+    return carets
 
 
 def check_superscripts(text: str, span) -> None:
@@ -245,7 +281,7 @@ def check_superscripts(text: str, span) -> None:
     if control:  # they code carried superscripts: written by an author they would be read as one
         raise LatexError(f"control character U+{ord(control.group(0)):04X} in the math",
                          span.shifted(text[:control.start()]), "remove it")
-    carried = {caret for *_, caret in name_superscripts(text)}
+    carried = {caret for *_, caret in name_superscripts(text)} | _limit_carets(text)
     for start, _end, head, sub, sup, caret in name_superscripts(text, called=True):
         if caret not in carried and not sup.isdigit():
             written = " ".join(text[start:_end].split())
@@ -263,7 +299,7 @@ def check_superscripts(text: str, span) -> None:
              "(W^{(2)}_{kj}, x^{(i)}_j) and in no other place: name the quantity with one letter")):
         for match in pattern.finditer(text):
             if text.index("^", match.start()) in carried:
-                continue  # a layer, an example or a name: the model stage reads it
+                continue  # a layer, an example, a name or a sum's limit: read elsewhere
             if pattern is _BRACKETED and _EXPONENTIAL_BASE.search(text, 0, match.start()):
                 continue
             _group, end = read_group(text, text.index("^", match.start()) + 1)

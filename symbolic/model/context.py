@@ -19,14 +19,17 @@ from ..notes.math_block import top_level_equals
 from ..settings import MAX_DEFINITION_DEPTH, MAX_SIZE_NAMES
 from ..verdicts import Verdict
 from .index_notation import Grad, Resolver, free_indices, split_symbol
-from .offsets import read_outside, split_offset_subscript
+from .offsets import read_origin, read_outside, split_offset_subscript
 from .recurrence import immediate_tensors
 from .resolvers import DEFAULT_NOTATION, notation
 from .gradient_names import declared_gradients
 from .dialects import Dialects, read_dialects
+from .labels import read_label
 from .scalar_names import declared_scalar
 from .matrix_notation import LAYOUTS, read_matrix
+from .matrix_names import read_matrix_names
 from .matrix_settings import read_cost as _cost
+from .matrix_settings import read_prime as _prime
 from .matrix_settings import read_star as _star
 from .shapes import apply_shapes, declared_shapes, split_shape_lines
 from .superscripts import layers_from_block, with_superscript
@@ -43,10 +46,13 @@ class Assumption:
     tensor: Tensor
     text: str
     letter: str = "k"  # the index letter the author summed over (sum-to-one)
+    axis: int = 0  # the summed index of a matrix: Y_{kn} (0, each column) or Y_{nk} (1, each row)
 
     def describe(self) -> str:
         if self.kind == "one-hot":
             return f"one-hot {self.tensor.name}"
+        if len(self.tensor.ranges) > 1:
+            return self.text
         return rf"\sum_{self.letter} {self.tensor.name}_{self.letter} = 1"
 
 
@@ -66,6 +72,7 @@ class Context:
     layout: str = "denominator"  # matrix notation: ∂L/∂W has W's shape (numerator: its transpose)
     star: str | None = None  # matrix notation: what '*' between arrays is (matrix_notation.STARS)
     cost: tuple[str, str] | None = None  # cost: {J: m}: the shorthand of a parameter is ∂J (Ng)
+    prime: str | None = None  # matrix notation: prime: transpose reads X' as X^T
     dialects: Dialects = Dialects()  # E_n, \sum_x, h_\theta(x^{(i)}), Einstein (model.dialects)
 
     def read(self, text: str, span: Span) -> sympy.Expr:
@@ -86,7 +93,7 @@ class Context:
                 return self.dialects.summed(expr, self.network, span)
             except GradproofError as refused:  # a term index notation cannot read: matrices?
                 return read_matrix(self.network, text, span, self.layout, refused.located(span),
-                                   self.star)
+                                   self.star, self.prime)
         except GradproofError as err:
             err = err.located(span)
             if called is not None and err.span is not None and err.span.line == span.line \
@@ -144,8 +151,9 @@ class Context:
         return context
 
 
-_ONE_HOT = re.compile(r"^one[- ]hot\s+\\?([A-Za-z]+)$", re.I)
-_SUM_TO_ONE = re.compile(r"^\\sum_\{?\s*([A-Za-z])'*(?:=1)?\s*\}?(?:\^\{?\w+\}?)?\s*\\?([A-Za-z]+)_\{?\1\}?\s*=\s*1$")
+_ONE_HOT = re.compile(r"^one[- ]hot\s+\\?([A-Za-z]+(?:_[A-Za-z0-9]+)?)$", re.I)  # y, or the vector y_t
+_SUM_TO_ONE = re.compile(r"^\\sum_\{?\s*([A-Za-z])'*(?:=1)?\s*\}?(?:\^\{?\w+\}?)?\s*\\?([A-Za-z]+)_\{?([A-Za-z])?\1"
+                         r"([A-Za-z])?\}?\s*=\s*1$")  # \sum_k t_k = 1; \sum_k Y_{kn} = 1: each column of Y
 
 
 def split_equation(text: str) -> tuple[str, str] | None:
@@ -173,6 +181,7 @@ def lhs_tensor(text: str, span: Span, network: Network, layer: int | None = None
     if not in_block and network.layers is not None:
         layer = network.layers.claim_layer
     resolver = Resolver(network, "define", span, text, layer)
+    written = read_label(written, network, span, defining=True)  # {h_t}_j is h_{t,j} (t an index)
     mention = resolver.named(written, power=False) if written.sup is not None else written
     letters = mention.tokens
     scalar = declared_scalar(mention, names)  # E_n declared as a name (loss: E_n)
@@ -229,7 +238,8 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         raise ModelError(f"the layer letters {layers.letter} and {layers.last} cannot also be index "
                          "letters", span, "use other letters for the layers or the indices")
     network = Network(index_ranges=indices, layers=layers, numbered=_numbered(defines),
-                      outside=read_outside(data.get("outside"), span))
+                      outside=read_outside(data.get("outside"), span),
+                      origin=read_origin(data.get("origin"), span))
     lines: list[tuple[Tensor, tuple, str, Span, int | None]] = []
     for text, line_span in defines:
         ambiguous = AMBIGUOUS_CALL.search(text)
@@ -304,6 +314,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     for a in assumptions:
         if a.kind == "one-hot" and network.target is None:
             network.target = a.tensor
+    network.matrices = read_matrix_names(data.get("matrices"), network, span)  # matrices: {W_1: w_{ij}}
     network.tensors = MappingProxyType(dict(network.tensors))  # the model is complete: frozen
     shorthand = data.get("shorthand")
     if shorthand and any(t.name == shorthand for t in network.tensors.values()):
@@ -312,7 +323,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
     context = Context(network, assumptions, dict(data.get("expect") or {}), span, network.definitions,
                       notation=written_in, shorthand=shorthand, dialects=dialects,
                       layout=_layout(data.get("layout"), span), star=_star(data.get("star"), span),
-                      cost=_cost(data.get("cost"), network, span))
+                      cost=_cost(data.get("cost"), network, span), prime=_prime(data.get("prime"), span))
     for definition in declared_gradients(data, network, span):  # gradients: {\delta: a}
         context = context.with_definition(definition)
     return context
@@ -384,11 +395,12 @@ def _assumption(text: str, network: Network, span: Span) -> Assumption:
             raise ModelError(f"unknown assumption '{text}'", span,
                              r"write 'one-hot t' or '\sum_k t_k = 1'")
         kind, name, letter = "sum-to-one", m.group(2), m.group(1)
-    candidates = [t for t in network.leaves if t.name == name and len(t.ranges) == 1]
+    other = [g for g in (m.groups()[2:] if kind == "sum-to-one" else ()) if g]  # Y_{kn}, Y_{nk}: a matrix
+    candidates = [t for t in network.leaves if t.name == name and len(t.ranges) == 1 + len(other)]
     if not candidates:
         raise ModelError(f"assumption '{text}': {name} is not a vector leaf of the model", span,
                          "assumptions are about leaves such as the targets t_k")
-    return Assumption(kind, candidates[0], text, letter)
+    return Assumption(kind, candidates[0], text, letter, axis=1 if kind == "sum-to-one" and m.group(3) else 0)
 
 
 def _ordered(definitions: list[Definition]) -> list[Definition]:

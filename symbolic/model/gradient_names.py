@@ -5,6 +5,10 @@ states facts about it (``δ_k = y_k - t_k``, ``δ_j = h'(a_j) Σ_k w_{kj} δ_k``
 so with ``gradients: {\\delta: a}``: for every tensor ``a`` of the model (``a_j`` over M and
 ``a_k`` over K are two), ``δ`` with the same indices is ∂(loss)/∂a. Claims that state
 ``δ_k = …`` are then checked, never read as definitions.
+
+A name written with the variable as its subscript, ``gradients: {\\Delta_x: x}``, is the
+gradient by the whole of x, written the way the author writes ``\\nabla_x``: in claims
+``\\Delta_x`` is ``\\nabla_{x} L`` (a vector or a matrix, in the block's ``layout:``).
 """
 
 from __future__ import annotations
@@ -35,13 +39,16 @@ def declared_gradients(data: dict, network: Network, span: Span) -> list[Definit
                          "define the loss in the block, or name it with loss:")
     out: list[Definition] = []
     for written, by in declared.items():
+        if _OPERATOR.fullmatch(str(written).strip()):
+            continue  # \Delta_x: read in the text (gradient_operators)
         name, target = str(written).strip().lstrip("\\"), str(by).strip().lstrip("\\")
         if not re.fullmatch(r"[A-Za-z]+", name) or not re.fullmatch(r"[A-Za-z]+", target):
             raise ModelError(f"gradients: '{written}: {by}' is not a name and a quantity", span, hint)
         if any(t.name == name for t in network.tensors.values()):
             raise ModelError(f"gradients: {name} is already a quantity of the model", span,
                              "choose a name the block does not use")
-        targets = [t for t in network.tensors.values() if t.name == target]
+        # z and, written with a superscript that is a name's (no layers: block), z^{l}, z^{l+1}
+        targets = [t for t in network.tensors.values() if t.name.split("^", 1)[0] == target]
         if not targets:
             raise ModelError(f"gradients: the model has no quantity {target}", span,
                              f"name a quantity of the model; it has "
@@ -52,9 +59,40 @@ def declared_gradients(data: dict, network: Network, span: Span) -> list[Definit
             wrt = tensor.entry(*indices) if indices else tensor.base
             source = rf"\frac{{\partial {network.loss.latex}}}{{\partial {tensor.latex}" + (
                 f"_{{{''.join(letters)}}}" if letters else "") + "}"
-            out.append(Definition(Tensor(name, tensor.ranges), indices, Grad(network.loss.base, wrt),
-                                  span, source))
+            superscript = tensor.name[len(target):]  # δ^{l+1} is the gradient by z^{l+1}
+            out.append(Definition(Tensor(name + superscript, tensor.ranges), indices,
+                                  Grad(network.loss.base, wrt), span, source))
     return out
+
+
+_OPERATOR = re.compile(r"\\?([A-Za-z]+)\s*_\s*\{?\s*([A-Za-z])\s*\}?")
+
+
+def gradient_operators(data: dict, span: Span) -> tuple[tuple[str, str], ...]:
+    """The names ``gradients:`` declares with their variable as a subscript: (name, variable).
+
+    Raises:
+        ModelError: the subscript is not the variable the name is declared for.
+    """
+    declared = data.get("gradients")
+    found = []
+    for written, by in (declared.items() if isinstance(declared, dict) else ()):
+        m = _OPERATOR.fullmatch(str(written).strip())
+        if m is None:
+            continue
+        if m.group(2) != str(by).strip().lstrip("\\"):
+            raise ModelError(f"gradients: {written} is written by {m.group(2)} but declared for {by}",
+                             span, f"write gradients: {{{str(written).split('_')[0]}_{by}: {by}}}")
+        found.append((m.group(1), m.group(2)))
+    return tuple(found)
+
+
+def write_operators(text: str, operators: tuple[tuple[str, str], ...], loss: str) -> str:
+    """``text`` with each declared gradient name (``\\Delta_x``) as ``\\nabla_{x} L``."""
+    for name, variable in operators:
+        text = re.sub(rf"(?<![A-Za-z])\\?{name}\s*_\s*(?:\{{\s*{variable}\s*\}}|{variable}(?![A-Za-z]))(?!\s*[_^])",
+                      lambda _m: rf"\nabla_{{{variable}}} {loss}", text)
+    return text
 
 
 def _letter_for(network: Network, size: str) -> str:

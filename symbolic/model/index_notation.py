@@ -16,13 +16,19 @@ import sympy
 
 from ..errors import ModelError, NotationError, Span
 from ..latex.limits import check_numbers
+from ..latex.markup import GIVEN_PREFIX
 from ..latex.notation import WHOLE_RANGE
 from ..latex.parse import RawExpr
+from ..latex.window_max import window_kind
 from .calls import CallReader
 from .mentions import Grad, Mention, split_symbol  # noqa: F401  (Grad, split_symbol: re-exported)
 from .functions import Exp, Log
+from .bounded_sums import bounded_range
+from .labels import read_label
+from .function_quantities import at_its_argument, check_same_argument, function_named
 from .offsets import (OFFSET, check_in_range, inferred_range, offset_index, size_expr,
                       split_offset_subscript, with_time_superscript)
+from .names import latex_name
 from .scalar_names import canonical
 from .superscripts import read_superscript
 from .tensors import Network, Tensor, index_symbol, tensors_in
@@ -53,16 +59,24 @@ class Resolver(CallReader):
     def resolve(self, raw: RawExpr) -> sympy.Expr:
         self.raw = raw
         self.text = raw.text or self.text
-        return self._convert(raw.expr)
+        self.functions_as_quantities: list[tuple[sympy.Expr, str]] = []  # \partial \sigma
+        expr = self._convert(raw.expr)
+        for meant, written in self.functions_as_quantities:
+            check_same_argument(expr, meant, written, self.span)
+        return expr
 
     # -- symbols --------------------------------------------------------------
     def index(self, token: str) -> sympy.Symbol:
         if token.startswith("#"):
-            return sympy.Integer(int(token[1:]) - 1)
+            return sympy.Integer(int(token[1:]) - self.network.origin)  # x_1: the first entry, or x_0
         if token.startswith(OFFSET):  # x_{i+m-1}, h_{t-1,k}: index arithmetic
             return offset_index(token, self.network, self.index)
         letter = token.rstrip("'")
         if token not in self.network.index_ranges and token in self.network.index_ranges.values():
+            if self.network.origin != 1:  # counted from 0, h_{T} is past the last entry
+                raise NotationError(f"the size {token} as an index is past the last entry when "
+                                    "indices count from 0", self.span,
+                                    f"write the last entry as {token}-1")
             return size_expr(token) - 1  # h_{T,j}: a size as an index is the last entry
         if letter not in self.network.index_ranges:
             declared = ", ".join(f"{k}: {v}" for k, v in self.network.index_ranges.items())
@@ -113,6 +127,7 @@ class Resolver(CallReader):
         return read_superscript(mention, self.network, self.mode, self.layer, self.span, power)
 
     def entry(self, mention: Mention) -> sympy.Expr:
+        mention = read_label(mention, self.network, self.span)  # {h_{t-1}}_j is h_{t-1,j}
         superscripted = mention.sup is not None  # \delta^{(i)}_k is never a Kronecker delta
         if superscripted:
             resolved = self.named(mention)
@@ -189,6 +204,8 @@ class Resolver(CallReader):
                                     self.span, "define the loss in the block (L = …), or name it "
                                                "with loss: if it is not called L")
             of = loss.base
+        elif (function := self._function_numerator(source.of.expr)) is not None:
+            of = function
         else:
             saved = self.raw
             self.raw = source.of
@@ -198,6 +215,20 @@ class Resolver(CallReader):
             raise NotationError("nested derivatives are not supported", self.span,
                                 "write the inner derivative as a named quantity first")
         return Grad(of, wrt)
+
+    def _function_numerator(self, expr) -> sympy.Expr | None:
+        """``\\partial \\sigma``: the function at the model's one argument of it, or None when
+        the numerator is not a bare function name (see :mod:`.function_quantities`)."""
+        if not isinstance(expr, sympy.Symbol):
+            return None
+        mention = split_symbol(expr.name)
+        cls = None if mention.tokens or mention.sup else function_named(mention.name, self.network)
+        if cls is None:
+            return None
+        written = latex_name(mention.name)
+        meant = at_its_argument(cls, written, self.network, self.span)
+        self.functions_as_quantities.append((meant, written))
+        return meant
 
     # -- expression tree --------------------------------------------------------
     def _convert(self, e):
@@ -214,7 +245,7 @@ class Resolver(CallReader):
         if isinstance(e, sympy.Number) or e is sympy.pi:  # π: in the normal density (GELU)
             return e
         if isinstance(e, sympy.Sum):
-            return self._sum(e)
+            return self._window(e) if window_kind(e) else self._sum(e)  # \max_{m}: model/calls.py
         if isinstance(e, sympy.KroneckerDelta):  # from \sum_{k \neq i}: index letters as written
             return sympy.KroneckerDelta(*(self.index(str(a)) for a in e.args))
         if isinstance(e, sympy.exp):
@@ -235,6 +266,13 @@ class Resolver(CallReader):
         if isinstance(e, (sympy.Max, sympy.Min, sympy.Abs, sympy.Heaviside, sympy.sign)):
             return self._piecewise(e)
         if isinstance(e, sympy.Function) or isinstance(e, sympy.core.function.AppliedUndef):
+            given = re.search(GIVEN_PREFIX + "([A-Za-z])([A-Za-z]*)", str(e.func))
+            if given:  # p(o|c) that no p(w|c) = … of the block wrote out
+                written = f"{given.group(1)}({e.args[0]}|{','.join(given.group(2))})"
+                raise NotationError(f"{written} is a conditional probability, which is read only where "
+                                    "the block defines it", self.span,
+                                    f"define it in the block, e.g. {given.group(1)}(w|{','.join(given.group(2))}) "
+                                    "= \\hat{y}_w, with the letters declared under indices or fixed")
             return self._function(e)
         raise NotationError(f"cannot use '{e}' in a derivation", self.span,
                             "write sums, products, powers, fractions and exp/log/tanh/sigma")
@@ -253,7 +291,7 @@ class Resolver(CallReader):
 
     def _sum(self, e: sympy.Sum):
         body = e.function
-        limits = []
+        limits, conditions = [], []
         for var, lower, upper in e.limits:
             mention = split_symbol(var.name)
             token = mention.name + "'" * sum(t.count("p") for t in mention.tokens)
@@ -264,27 +302,51 @@ class Resolver(CallReader):
                                     r"sum over an index letter: \sum_k or \sum_{k=1}^{K}")
             symbol = self.index(token)
             size = self.network.size_symbol(token)
-            self._whole_range(token, size, lower, upper)
+            try:
+                self._whole_range(token, size, lower, upper)
+            except NotationError:  # \sum_{m=\max(0, i-K+1)}^{\min(i, M-1)}: part of the range
+                part = bounded_range(token, symbol, lower, upper, self.network, self.index, self.span)
+                if part is None:
+                    raise
+                conditions.append(part)
             limits.append((symbol, 0, size - 1))
-        return sympy.Sum(self._convert(body), *limits)
+        return sympy.Sum(sympy.Mul(*conditions, self._convert(body)), *limits)
 
     def _whole_range(self, token: str, size: sympy.Symbol, lower, upper) -> None:
-        """Raise unless the written bounds are 1 and the size (or none: the whole range)."""
+        """Raise unless the written bounds are the first and the last entry (1 and the size, or
+        0 and the size - 1 under origin: 0), or none (the whole range)."""
         unwritten = upper == sympy.Symbol(WHOLE_RANGE)
-        plain = [re.sub(r"[{}\s]", "", str(x)) for x in (upper, size)]  # N_{h} is N_h
-        if lower == 1 and (unwritten or plain[0] == plain[1]):
+        origin = self.network.origin
+        last = size if origin == 1 else size_expr(str(size)) + origin - 1  # L - W + 1 - 1 is L - W
+        plain = [re.sub(r"[{}\s]", "", str(x)) for x in (upper, last)]  # N_{h} is N_h
+        if lower == origin and (unwritten or plain[0] == plain[1] or _same_size(upper, last)):
             return
+        written_one = re.search(rf"\\sum_\{{\s*{re.escape(token)}\s*=", self.text)
+        if unwritten and lower == 1 and not written_one:
+            return  # \sum_m: the whole range, whatever the origin (the 1 is the normaliser's)
         shown = split_symbol(upper.name).written if isinstance(upper, sympy.Symbol) else upper
         bounds = f"from {lower}" if unwritten else f"from {lower} to {shown}"
-        hint = rf"write \sum_{{{token}=1}}^{{{size}}} or \sum_{{{token}}}: partial sums are not supported"
+        hint = (rf"write \sum_{{{token}={origin}}}^{{{last}}} or \sum_{{{token}}}: partial sums are "
+                "not supported")
         if lower == 0:
             hint += "; a bias unit x_0 = 1 is written as its own term (a bias b_j)"
         elif lower == 1 and isinstance(upper, sympy.Symbol) \
                 and plain[0] not in self.network.index_ranges.values():
             hint = (f"if {shown} is the number of values of {token}, name the size as written: "
                     f"indices: {{{token}: {shown}}}; else " + hint)
-        raise NotationError(f"the sum over {token} runs {bounds}, not over all of 1..{size}",
+        raise NotationError(f"the sum over {token} runs {bounds}, not over all of {origin}..{last}",
                             self.span, hint)
+
+
+def _same_size(upper, last) -> bool:
+    """Whether a written bound is the size expression ``last`` (``-M + I`` is ``I - M``)."""
+    if not isinstance(upper, sympy.Expr):
+        return False
+
+    def plain(e):  # the same names, whatever assumptions their symbols carry (I: the size)
+        named = e.xreplace({s: sympy.Symbol(s.name) for s in e.free_symbols})
+        return named.xreplace({sympy.I: sympy.Symbol("I")})
+    return sympy.expand(plain(upper) - plain(last)) == 0
 
 
 def free_indices(expr) -> set[sympy.Symbol]:

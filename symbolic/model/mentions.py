@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sympy
 
 from ..latex.notation import GREEK_HEADS
+from ..latex.nested_subscripts import labelled_name, split_label
 from .superscripts import decode, with_superscript
 
 
@@ -39,6 +40,8 @@ class Mention:
     written: str
     base: str = ""  # the name without its superscript
     sup: str | None = None  # the superscript as written (no spaces), if one was carried
+    label: str | None = None  # the name's own label: y in {b_y}_l, the prime of (\omega')_m
+    inner: bool = False  # the label was written inside the subscript: b_{y_l}
 
 
 def split_symbol(name: str) -> Mention:
@@ -58,7 +61,11 @@ def split_symbol(name: str) -> Mention:
     if sub.startswith("{") and sub.endswith("}"):
         sub = sub[1:-1]
     sub, sup = decode(sub)
-    if sup is not None:
+    sub, label, inner = split_label(sub)  # {b_y}_l: the name b_y, the index l
+    if label is not None:
+        written = _labelled_written(base, label, sub, sup)
+        base = labelled_name(base, label)
+    if sup is not None and label is None:
         shown = "\\" + base if base in GREEK_NAMES else base
         written = f"{shown}^{{{sup}}}" + (f"_{{{sub}}}" if sub else "")
     tokens: list[str] = []
@@ -71,5 +78,12 @@ def split_symbol(name: str) -> Mention:
         else:
             tokens.append("\\" + m.group(6))
     if sup is not None:
-        return Mention(with_superscript(base, sup), tokens, written, base, sup)
-    return Mention(base, tokens, written, base)
+        return Mention(with_superscript(base, sup), tokens, written, base, sup, label, inner)
+    return Mention(base, tokens, written, base, label=label, inner=inner)
+
+
+def _labelled_written(base: str, label: str, sub: str, sup: str | None) -> str:
+    """A labelled name as written: ``{b_y}_{l}``, ``(\\omega')^{l}_{m,n}``."""
+    shown = "\\" + base if base in GREEK_NAMES or re.match(r"[A-Za-z]+\{", base) else base
+    head = f"({shown}{label})" if set(label) == {"'"} else f"{{{shown}_{label}}}"
+    return head + (f"^{{{sup}}}" if sup is not None else "") + (f"_{{{sub}}}" if sub else "")

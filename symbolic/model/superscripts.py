@@ -208,7 +208,11 @@ def read_superscript(mention, network, mode: str, layer: int | None, span: Span 
                             "label, never a power", span,
                             f"declare {mention.name} in the block, or write the power as "
                             f"({base}_{{…}})^{{{sup}}}")
-    if layers is None and re.fullmatch(r"\\ell|[A-Za-z][+-]\d+|[A-Za-z]", sup):
+    other_case = sorted(t.name for t in tensors if t.name.lower() == mention.name.lower() and t.name != mention.name)
+    if other_case:  # E^{P} beside E^{p}: a slip, or another label? Never guessed
+        hint = (f"the model has {other_case[0]}: a superscript is read as written, and {sup} is "
+                f"not {other_case[0].split('^', 1)[1].strip('{}')}")
+    elif layers is None and re.fullmatch(r"\\ell|[A-Za-z][+-]\d+|[A-Za-z]", sup):
         hint = ("for a network written for a generic layer, declare layers: {l: L} in the "
                 "block")
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-CONDITION_WORDS = r"for|if|when|where"
+CONDITION_WORDS = r"for(?:\s+(?:all|every|each))?|if|when|where"
 TEXT_COMMANDS = r"text|textrm|textit|mathrm|mbox"
 _CMP = r"(?<![\w\\])([A-Za-z]'*)\s*(=|\\neq?(?![A-Za-z])|\\not\s*=)\s*([A-Za-z]'*)(?![\w'])"
 _BARE_CMP = re.sub(r"\((?!\?)", "(?:", _CMP)

@@ -19,7 +19,7 @@ from ..verdicts import Verdict
 
 CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target", "notation",
                 "layers", "shorthand", "names", "gradients", "examples", "summation", "outside", "shapes", "layout",
-                "star", "cost")
+                "star", "cost", "prime", "fixed", "origin", "matrices")
 LETTER_RE = re.compile(r"[A-Za-z]")
 SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*[+-]\s*(?:[A-Za-z_][A-Za-z0-9_]*|\d+))*")  # I - M + 1
 COMMENT_RE = re.compile(r"(?<!\\)%.*")
@@ -45,6 +45,14 @@ class _Mark:
         self.index = index
         self.line = text.count("\n", 0, index)
         self.column = index - (text.rfind("\n", 0, index) + 1)
+
+
+class _Located(dict):
+    """A mapping that keeps the file position of each key (``spans``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.spans: dict = {}
 
 
 class DerivationBlock:
@@ -119,11 +127,39 @@ class DerivationBlock:
     def _cost(self, key: str, value, node):
         return value  # cost: {J: m}, read by symbolic.model.matrix_settings.read_cost
 
+    def _fixed(self, key: str, value, node):
+        return value  # fixed: {o: V}, read by symbolic.model.fixed_indices
+
     def _outside(self, key: str, value, node):
         return value  # outside: {x: 0, h: initial}, read by symbolic.model.offsets.read_outside
 
+    def _origin(self, key: str, value, node):
+        return value  # origin: 0 (indices count from 0), read by symbolic.model.offsets.read_origin
+
     def _layers(self, key: str, value, node):
         return value  # layers: {l: L}, read by symbolic.model.superscripts.layers_from_block
+
+    def _matrices(self, key: str, value, node):
+        """``matrices: {W_1: 'w_{ij}'}``, read by symbolic.model.matrix_names; names keep their positions."""
+        if not isinstance(node, yaml.MappingNode) or not isinstance(value, dict):
+            self._fail(node.start_mark, "matrices must map new names to arrays of the model",
+                       "write matrices: {W_1: 'w_{ij}', W_2: 'w_{jk}'}")
+            return None
+        table = _Located()
+        for name_node, array_node in node.value:
+            name = str(name_node.value)
+            if name in table:
+                self._fail(name_node.start_mark, f"matrices: the name {name} is given twice",
+                           "give each array one name")
+            elif not isinstance(array_node, yaml.ScalarNode) or not str(array_node.value).strip():
+                self._fail(array_node.start_mark, f"matrices: {name} must name one array, such as w_{{ij}}",
+                           "write matrices: {W_1: 'w_{ij}'}")
+            else:
+                table[name] = str(array_node.value).strip()
+                mark = name_node.start_mark
+                table.spans[name] = replace(self.origin, line=self.origin.line + mark.line,
+                                            column=mark.column + 1)
+        return table
 
     def _shapes(self, key: str, value, node):
         return value  # shapes: {W: J×I, x: I}, read by symbolic.model.shapes

@@ -60,6 +60,9 @@ def error(block: str, display: str):
     (r"\frac{\partial L}{\partial o_i} = -y_i (1 - p_i) + \sum_{k=1, k \neq i}^{K} y_k p_i", HOLDS),
     (r"\frac{\partial L}{\partial o_i} = -y_i (1 - p_i) - \sum_{k \neq i} y_k \frac{1}{p_k} (-p_k p_i)",
      HOLDS),
+    # a body that starts with a sign: the sign is the body's, as in a plain sum
+    (r"\frac{\partial L}{\partial o_i} = -y_i (1 - p_i) - \sum_{k \neq i} -y_k p_i", HOLDS),
+    (r"\frac{\partial L}{\partial o_i} = -y_i (1 - p_i) + \sum_{k \neq i} -y_k p_i", Verdict.REFUTED),
     # the diagonal term's sign flipped; and the excluded term counted (a plain sum)
     (r"\frac{\partial L}{\partial o_i} = y_i (1 - p_i) + \sum_{k \neq i} y_k p_i", Verdict.REFUTED),
     (r"\frac{\partial L}{\partial o_i} = -y_i (1 - p_i) + \sum_{k} y_k p_i", Verdict.REFUTED),
@@ -78,7 +81,7 @@ def test_an_excluding_sum_is_the_whole_sum_times_one_minus_delta():
 
 
 @pytest.mark.parametrize("term, message, column", [
-    (r"a_i + \sum_{k \neq i} -y_k", r"the body of '\sum_{k \neq i}' starts with a sign", 7),
+    (r"a_i + \sum_{k \neq i}", r"the body of '\sum_{k \neq i}' is missing", 7),
     (r"\sum_{k \neq k} y_k", r"'\sum_{k \neq k}' excludes the letter it sums over", 1),
     (r"a_i + \sum_{k \neq i, j} y_k", r"'\sum_{k \neq i, j}' sums over part of a range", 7),
     (r"\sum_{k=2, k \ne i}^{K} y_k", r"'\sum_{k=2, k \ne i}' sums over part of a range", 1),

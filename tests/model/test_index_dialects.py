@@ -192,6 +192,11 @@ PLANTED_EXPECTED = {
     "sign_flip_einstein": Verdict.REFUTED,
     "transposed_einstein": Verdict.ERROR,
     "index_thrice": Verdict.ERROR,
+    "sign_flip_word2vec": Verdict.REFUTED,
+    "dropped_softmax_word2vec": Verdict.REFUTED,
+    "swapped_rows_word2vec": Verdict.REFUTED,
+    "wrong_index_word2vec": Verdict.ERROR,  # \hat y_w beside u_o: w is free on one side only
+    "dropped_beta_swish": Verdict.REFUTED,
 }
 
 
