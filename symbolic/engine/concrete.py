@@ -28,6 +28,8 @@ import sympy
 from ..errors import ModelError, NotationError, check_time
 from ..model.functions import FUNCTIONS, Exp, Log, Opaque, Sigmoid, Tanh
 from ..model.index_notation import Grad
+from ..model.bounded_sums import InRange
+from ..model.pooling import WindowMax
 from ..model.recurrence import step_back
 from ..model.tensors import Network, Tensor
 from ..settings import MAX_TERMS
@@ -204,8 +206,12 @@ class Concrete:
         if isinstance(expr, sympy.KroneckerDelta):
             a, b = (int(x.xreplace(env)) for x in expr.args)
             return sympy.Integer(int(a == b))
+        if isinstance(expr, InRange):  # a sum's bounds: \sum_{m=\max(0, i-K+1)}^{\min(i, M-1)}
+            return expr.at(env, self._size_subs())
         if isinstance(expr, sympy.Sum):
             return self._sum(expr, env, lambda body, e: self.value(body, e))
+        if isinstance(expr, WindowMax):  # \max_{m}: the running max of its terms at these sizes
+            return self.value(expr.unrolled(self._size_subs()), env)
         if isinstance(expr, Opaque):
             return self.atom(expr.name, self.value(expr.args[0], env))
         if isinstance(expr, Grad):
@@ -284,15 +290,20 @@ class Concrete:
         """d value(expr) / d seed, with the seed's tensor entries as independent variables."""
         if isinstance(expr, sympy.Indexed) or (isinstance(expr, sympy.Symbol)
                                                and expr.name in self.network.tensors):
+            tensor = self.network.tensors[expr.base.label.name if isinstance(expr, sympy.Indexed) else expr.name]
+            if tensor != seed[0] and not self.depends(tensor, seed[0]):
+                return sympy.Integer(0)  # before its index arithmetic is evaluated (w_{m,n} by a_{p,q})
             entry = self.entry_of(expr, env)
             if self.network.cut_delayed and isinstance(expr, sympy.Indexed) and any(
                     step_back(i) for i in expr.indices):  # truncated BPTT: h_{t-1} held constant
                 return sympy.Integer(int(entry == seed))
             return self.entry_derivative(entry, seed)
-        if isinstance(expr, (sympy.Number, sympy.NumberSymbol, sympy.KroneckerDelta)):
+        if isinstance(expr, (sympy.Number, sympy.NumberSymbol, sympy.KroneckerDelta, InRange)):
             return sympy.Integer(0)
         if isinstance(expr, sympy.Sum):
             return self._sum(expr, env, lambda body, e: self.derivative(body, e, seed))
+        if isinstance(expr, WindowMax):
+            return self.derivative(expr.unrolled(self._size_subs()), env, seed)
         if isinstance(expr, Opaque):
             inner = self.derivative(expr.args[0], env, seed)
             if inner == 0:

@@ -22,6 +22,7 @@ import sympy
 
 from ..model.functions import Opaque
 from ..model.index_notation import Grad
+from ..model.pooling import WindowMax
 from ..model.tensors import Definition, Network, Tensor
 
 Degrees = dict[str, tuple[int, int]]  # size name -> (numerator, denominator) degree bound
@@ -101,8 +102,9 @@ class _Walker:
                 raise Unbounded
             k = int(e.exp)
             return {r: (k * n, k * m) if k >= 0 else (-k * m, -k * n) for r, (n, m) in base.items()}
-        if isinstance(e, Opaque):
-            if _constant(self.degree(e.args[0])):
+        if isinstance(e, (Opaque, WindowMax)):  # a max over m, like a sum of terms that all
+            inner = e.args[0].function if isinstance(e, WindowMax) else e.args[0]  # depend on m,
+            if _constant(self.degree(inner)):  # never has M as a value
                 return {}
             raise Unbounded
         if isinstance(e, Grad):
@@ -142,6 +144,8 @@ class _Walker:
             return self.every_term_depends(e.base, var)
         if isinstance(e, sympy.Sum):
             return self.every_term_depends(e.function, var)
+        if isinstance(e, WindowMax):
+            return self.every_term_depends(e.args[0].function, var)
         if isinstance(e, Opaque):
             return self.every_term_depends(e.args[0], var)
         return False  # numbers, scalars, and derivatives gradproof does not look into

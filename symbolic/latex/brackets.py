@@ -66,15 +66,34 @@ def _opening(text: str, close: int, bracket: str) -> int | None:
 _ONE = r"(?:\\(?:mathbb|mathbf|mathds|boldsymbol)\s*\{\s*1\s*\}|(?<![\w.}])1)"
 _INDICATOR_START = re.compile(rf"{_ONE}\s*(?:_\s*\{{|\\left\s*\[|\[|\\\{{|\\left\s*\\\{{|\()|(?<![\w}}\\])\[")
 _COMPARISON = re.compile(r"\\geq?(?![A-Za-z])|\\leq?(?![A-Za-z])|\\gt(?![A-Za-z])|\\lt(?![A-Za-z])|>|<")
+_COMPARISON_OR_EQUAL = re.compile(_COMPARISON.pattern + r"|(?<![\\<>!])=")
 _CLOSERS = {"{": "}", "[": "]", "(": ")", "\\{": "\\}"}
+_INDEX_SIDE = re.compile(r"\s*[A-Za-z]'*\s*(?:[+-]\s*\d*\s*[A-Za-z]?'*\s*)*")
+
+
+def _index_equality(body: str, comparisons, bare: bool) -> bool:
+    """Whether ``body`` is one equality of index letters or index arithmetic (``k = i``,
+    ``p = i + m - 1``), left to be read as a Kronecker delta. Two single letters in an
+    indicator (``\\mathbb{1}[a = y]``) may be indices or scalars: they are read as an
+    equality, which the model stage turns into a delta when both are index letters."""
+    if len(comparisons) != 1 or comparisons[0].group(0) != "=":
+        return False
+    c = comparisons[0]
+    sides = (body[:c.start()], body[c.end():])
+    if not bare and all(re.fullmatch(r"\s*[A-Za-z]'*\s*", side) for side in sides):
+        return False
+    return all(_INDEX_SIDE.fullmatch(side) for side in sides)
 
 
 def read_indicators(text: str, span: Span) -> str:
     """``text`` with each indicator of a comparison (``\\mathbb{1}[z > 0]``, ``1_{a < b}``,
     the Iverson bracket ``[z > 0]``) written as the unit step of the difference,
     ``\\operatorname{step}(a - b)``; ≥ and ≤ read as > and < (they differ only where the
-    two sides are equal, a kink). Brackets without a comparison are left alone."""
-    if not _COMPARISON.search(text):
+    two sides are equal, a kink). An equality of values (``\\mathbb{1}[x_k = y_i]``, the mask of
+    a max) is ``\\operatorname{iszero}(x_k - y_i)``; one of index letters or index arithmetic
+    (``[k = i]``) is left to be read as a Kronecker delta. Brackets without a comparison are
+    left alone."""
+    if not _COMPARISON_OR_EQUAL.search(text):
         return text
     closes = _matching(text)
     out: list[str] = []
@@ -87,9 +106,9 @@ def read_indicators(text: str, span: Span) -> str:
         if body_end is None:
             continue
         body = re.sub(r"\\right\s*$", "", text[m.end():body_end].rstrip())
-        comparisons = list(_COMPARISON.finditer(body))
-        if not comparisons:
-            continue
+        comparisons = list(_COMPARISON_OR_EQUAL.finditer(body))
+        if not comparisons or _index_equality(body, comparisons, bare=m.group(0) == "["):
+            continue  # [k = i] between indices is a Kronecker delta, read later
         if len(comparisons) > 1:
             raise LatexError("an indicator of more than one comparison is not read",
                              span.shifted(text[:m.start()]), "write one comparison per indicator, "
@@ -99,10 +118,11 @@ def read_indicators(text: str, span: Span) -> str:
         if not left or not right:
             raise LatexError("this comparison has a side missing", span.shifted(text[:m.start()]),
                              r"write e.g. \mathbb{1}[z > 0]")
-        greater = c.group(0) in (">", r"\gt", r"\geq", r"\ge")
+        greater = c.group(0) in (">", r"\gt", r"\geq", r"\ge", "=")
         big, small = (left, right) if greater else (right, left)
         difference = big if small == "0" else f"-({small})" if big == "0" else f"({big}) - ({small})"
-        out += [text[position:m.start()], rf"\operatorname{{step}}({difference})"]
+        function = "iszero" if c.group(0) == "=" else "step"
+        out += [text[position:m.start()], rf"\operatorname{{{function}}}({difference})"]
         position = body_end + len(_CLOSERS[opener])
     return "".join(out) + text[position:]
 
@@ -139,8 +159,8 @@ _WORDS = re.compile(r"\\text\s*\{\s*(?:if|for|when|where)\s*\}|\\(?:quad|qquad|,
 def read_cases(text: str, span: Span) -> str:
     """``\\begin{cases} a & z > 0 \\\\ b & \\text{otherwise} \\end{cases}`` as a sum of branches
     weighted by steps: ``(a) \\operatorname{step}(z) + (b) (1 - \\operatorname{step}(z))``.
-    Each row is a value and a comparison (the first row that holds wins) or ``otherwise``;
-    any other condition is an error at the cases."""
+    Each row is a value and a comparison (the first row that holds wins; an equality is weighted
+    by ``iszero`` of the difference) or ``otherwise``; any other condition is an error at the cases."""
     while True:
         m = _CASES.search(text)
         if m is None:
@@ -157,19 +177,22 @@ def read_cases(text: str, span: Span) -> str:
             if _OTHERWISE.match(condition):
                 branches.append((value, None))
                 continue
-            comparisons = list(_COMPARISON.finditer(condition))
-            if len(comparisons) != 1:
+            comparisons = list(_COMPARISON_OR_EQUAL.finditer(condition))
+            if len(comparisons) != 1 or _index_equality(condition, comparisons, bare=True):
                 raise LatexError(f"the condition '{condition}' of these cases is not read (one "
-                                 "comparison such as z > 0, or otherwise)", span.shifted(text[:m.start()]),
+                                 "comparison such as z > 0, an equality of values such as x_i = y, "
+                                 "or otherwise)", span.shifted(text[:m.start()]),
                                  "write one comparison per row, the last row 'otherwise'")
             c = comparisons[0]
             left, right = condition[:c.start()].strip(), condition[c.end():].strip()
-            greater = c.group(0) in (">", r"\gt", r"\geq", r"\ge")
+            greater = c.group(0) in (">", r"\gt", r"\geq", r"\ge", "=")
             big, small = (left, right) if greater else (right, left)
-            sides.append((big, small))
-            branches.append((value, big if small == "0" else f"-({small})" if big == "0"
-                             else f"({big}) - ({small})"))
-        if len(sides) >= 2 and branches[-1][1] is not None and sides[-1] == sides[-2][::-1]:
+            sides.append((big, small) if c.group(0) != "=" else (None, None))
+            difference = big if small == "0" else f"-({small})" if big == "0" else f"({big}) - ({small})"
+            # an equality holds where the difference is 0: 1[x_i = \max(…)], the mask of a max
+            branches.append((value, difference if c.group(0) != "=" else ("iszero", difference)))
+        if len(sides) >= 2 and branches[-1][1] is not None and sides[-1][0] is not None \
+                and sides[-1] == sides[-2][::-1]:
             branches[-1] = (branches[-1][0], None)  # z < 0 after z >= 0: the rest
         if any(condition is None for _, condition in branches[:-1]):
             raise LatexError("'otherwise' must be the last row of the cases", span.shifted(text[:m.start()]),
@@ -180,6 +203,7 @@ def read_cases(text: str, span: Span) -> str:
                              r"end with a row 'value & \text{otherwise}'")
         written = f"({branches[-1][0]})"
         for value, condition in reversed(branches[:-1]):
-            step = rf"\operatorname{{step}}({condition})"
+            function, condition = condition if isinstance(condition, tuple) else ("step", condition)
+            step = rf"\operatorname{{{function}}}({condition})"
             written = f"({value}) {step} + (1 - {step}) {written}"
         text = f"{text[:m.start()]}\\left({written}\\right){text[m.end():]}"

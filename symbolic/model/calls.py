@@ -13,11 +13,13 @@ import sympy
 from ..errors import ModelError
 from ..latex.notation import NON_DIFFERENTIABLE, native_function_name
 from ..latex.primes import BARE, GENERIC, primed_function
+from ..latex.window_max import window_kind, without_marker
 from .function_table import AbsValue, Relu, Sign, Step
 from .functions import FUNCTIONS, UNSUPPORTED_HINTS, function_written
 from .generic_functions import LETTERS as GENERIC_LETTERS
 from .generic_functions import MAX_ORDER, generic_row
 from .mentions import Grad, split_symbol
+from .pooling import argmax_mask, running_max, window_max
 
 
 class CallReader:
@@ -76,13 +78,33 @@ class CallReader:
             return Step(args[0])
         if isinstance(e, sympy.sign):
             return Sign(args[0])
-        if len(args) != 2:
-            raise ModelError(f"{type(e).__name__.lower()} of {len(args)} arguments is not read yet",
-                             self.span, "write max(a, b) of two arguments, nested if need be")
+        if len(args) < 2:
+            raise ModelError(f"{type(e).__name__.lower()} of one argument", self.span,
+                             "write max(a, b, …) of two or more arguments, or \\max_{m} over an index")
+        if len(args) > 2:  # max(a, b, c) = max(max(a, b), c): each comparison with the max so far
+            if isinstance(e, sympy.Max):
+                return running_max(args)
+            return -running_max([-a for a in args])
         a, b = args
         if isinstance(e, sympy.Max):
             return Relu(b) if a == 0 else Relu(a) if b == 0 else b + Relu(a - b)
         return -Relu(-b) if a == 0 else -Relu(-a) if b == 0 else a - Relu(a - b)
+
+    def _window(self, e: sympy.Sum):
+        """``\\max_{m} body`` (and ``\\min_{m}``): a sum marked in its body by the LaTeX stage
+        (:mod:`symbolic.latex.window_max`), its bounds checked as a sum's, read as the max over
+        the whole range of its index (:class:`~symbolic.model.pooling.WindowMax`)."""
+        kind = window_kind(e)
+        if kind == "arg":
+            raise ModelError("an arg max is read only compared with an index in an indicator", self.span,
+                             r"write \mathbb{1}[k = \arg\max_{m} x_{2i+m}], or the mask \mathbb{1}[x_k = y_i]")
+        if kind.startswith("ell"):
+            e, kind = self._over_the_size(e), kind[3:]
+        summed = self._sum(without_marker(e))
+        body, limits = summed.function, list(summed.limits)
+        if kind == "min":
+            return -window_max(-body, limits)
+        return window_max(body, limits)
 
     def _function(self, e):
         name = getattr(e.func, "__name__", None) or str(e.func)
@@ -94,6 +116,11 @@ class CallReader:
             raise ModelError(f"{label} is not differentiable everywhere", self.span,
                              "gradproof checks smooth models: use tanh, sigmoid, exp, log or softmax")
         row = function_written(name)
+        if row is not None and row.name == "iszero":
+            if (delta := self._index_equality(e.args[0])) is not None:
+                return delta
+            if (mask := self._argmax_mask(e.args[0])) is not None:
+                return mask
         if row is None and (quantity := self._quantity_call(e, name)) is not None:
             return quantity
         if row is None and self._generic(name):
@@ -111,6 +138,41 @@ class CallReader:
         if len(args) != 1:
             raise ModelError(f"{name} takes one argument", self.span)
         return row.cls(args[0])
+
+    def _index_equality(self, difference):
+        """``\\mathbb{1}[k = i]`` between two index letters of the block: the Kronecker delta
+        (read as iszero(k - i) by the LaTeX stage, which cannot tell indices from scalars)."""
+        terms = sympy.Add.make_args(difference)
+        letters = [split_symbol(t.name if t.is_Symbol else (-t).name).name for t in terms
+                   if t.is_Symbol or (-t).is_Symbol]
+        if len(terms) != 2 or len(letters) != 2 or \
+                not all(letter.rstrip("'") in self.network.index_ranges and letter not in self.network.tensors
+                        for letter in letters):
+            return None
+        return sympy.KroneckerDelta(*(self.index(str(t if t.is_Symbol else -t)) for t in terms))
+
+    def _over_the_size(self, e: sympy.Sum) -> sympy.Sum:
+        """``\\max(x_1, x_2, \\cdots, x_n)``, read as a max over the size n: over an index letter
+        whose range is n, x_n written x_i."""
+        size, = (str(v) for v, _, _ in e.limits)
+        letters = [k for k, v in self.network.index_ranges.items() if v == size]
+        if not letters:
+            raise ModelError(f"the max up to {size}: no index ranges over {size}", self.span,
+                             f"declare one, e.g. indices: {{i: {size}}}")
+        index = sympy.Symbol(letters[0])
+        entries = {s: sympy.Symbol(s.name.replace(f"_{{{size}}}", f"_{{{letters[0]}}}"))
+                   for s in e.function.free_symbols if s.name.endswith(f"_{{{size}}}")}
+        return sympy.Sum(e.function.xreplace(entries), *[(index, lo, hi) for _, lo, hi in e.limits])
+
+    def _argmax_mask(self, difference):
+        """``k - \\arg\\max_{m} f(m)`` inside iszero (an indicator ``\\mathbb{1}[k = \\arg\\max_m f(m)]``):
+        the mask of the max (:func:`~symbolic.model.pooling.argmax_mask`), else None."""
+        terms = sympy.Add.make_args(difference)
+        letter = [t for t in terms if t.is_Symbol]
+        window = [-t for t in terms if window_kind(-t) == "arg"]
+        if len(terms) != 2 or len(letter) != 1 or len(window) != 1:
+            return None
+        return argmax_mask(self, letter[0].name, without_marker(window[0]))
 
     def _generic(self, name: str) -> bool:
         """Whether ``name(…)`` is an arbitrary function: f, g or h called in a define line

@@ -32,6 +32,7 @@ Sech = opaque_class("sech", "Sech")
 Relu = opaque_class("relu", "Relu")
 Step = opaque_class("step", "Step")
 Sign = opaque_class("sign", "Sign")
+IsZero = opaque_class("iszero", "IsZero")
 
 _HALF = sympy.Rational(1, 2)
 _UNIT = sympy.Interval.open(-1, 1)
@@ -40,6 +41,12 @@ _POSITIVE = sympy.Interval.open(0, sympy.oo)
 _SQRT2 = sympy.sqrt(2)
 _AT_LEAST_ONE = sympy.Interval(1, sympy.oo)
 _UP_TO_ONE = sympy.Interval.Lopen(0, 1)
+
+
+def _is_zero(x):
+    """1 where x is 0 up to the rounding of the working precision (the two sides of an
+    equality computed along different paths), else 0."""
+    return mpmath.mpf(1) if abs(x) <= mpmath.mpf(2) ** (-(mpmath.mp.prec // 2)) else mpmath.mpf(0)
 
 
 def _gaussian(u):
@@ -93,6 +100,12 @@ ROWS: tuple[ElementaryFunction, ...] = (
         mpmath=lambda x: mpmath.mpf(mpmath.sign(x)), numpy="np.sign({u})",
         image=sympy.Interval(-1, 1), reflect=lambda f, v: -f, at_zero=sympy.Integer(0),
         piecewise=lambda u, positive: sympy.Integer(1 if positive else -1)),
+    ElementaryFunction(  # 1[u = 0]: the mask 1[x_k = y_i] of a max; 0 almost everywhere
+        "iszero", IsZero, _ops("iszero"), r"\operatorname{iszero}",
+        derivative=lambda f, u: sympy.Integer(0), form=None,
+        mpmath=_is_zero, numpy="np.where(np.abs({u}) <= 1e-12, 1.0, 0.0)",
+        image=sympy.Interval(0, 1), reflect=lambda f, v: f, at_zero=sympy.Integer(1),
+        piecewise=lambda u, positive: sympy.Integer(0)),
     ElementaryFunction(
         "tanh", Tanh, (r"\tanh",) + _ops("tanh"), r"\tanh",
         derivative=lambda f, u: 1 - f**2,
