@@ -210,8 +210,7 @@ class MatrixParser(BatchGrammar, ColumnGrammar, DerivativeGrammar, IndicatorGram
         if token.kind == "char" and token.value == "|" or token.kind == "cmd" and token.value in _NORM_OPEN:
             return self.norm()
         if token.kind == "letter" and re.match(r"np\s*\.\s*sum\s*\(", self.text[token.pos:]):
-            raise self.error("'np.sum(…)' is NumPy code, not read in matrix notation", token.pos,
-                             r"write the sum over the examples as \operatorname{sum}(dZ, axis=1)")
+            return self.numpy_sum(token.pos)
         if token.kind == "letter":
             generic = self.generic_call() if token.value in GENERIC else None
             return generic if generic is not None else self.name()

@@ -63,7 +63,10 @@ def test_without_the_cost_convention_dw_is_the_summed_loss_gradient():
 
 @pytest.mark.parametrize("claim, message", [
     (r"db^{[l]} = \frac{1}{m} \operatorname{sum}(dZ^{[l]}, axis=0)", "the two sides have different shapes: n×1"),
-    (r"db^{[l]} = 1/m * np.sum(dZ^{[l]}, axis=1, keepdims=True)", "'np.sum(…)' is NumPy code"),
+    (r"db^{[l]} = 1/m * np.sum(dZ^{[l]}, axis=0, keepdims=True)", "the two sides have different shapes: n×1"),
+    (r"db^{[l]} = 1/m * np.sum(dZ^{[l]}, axis=0)", "np.sum(X, axis=0) without keepdims=True is a flat vector"),
+    (r"db^{[l]} = 1/m * np.sum(dZ^{[l]}, axis=1, keep.dims=True)", "np.sum's argument here is not keepdims"),
+    (r"db^{[l]} = 1/m * np.mean(dZ^{[l]}, axis=1)", "the '.' in 'np.mean"),
     (r"dZ^{[l]} = dA^{[l]} * g'^{[l-1]}(Z^{[l]})", "g^{[l-1]}, the activation of layer [l-1], is read only"),
     (r"dZ^{[l]} = dA^{[l]} * f'(Z^{[l]})", "f is no function of this block"),
     (r"dW^{[l]} = dZ^{[l]} * A^{[l-1]}",  # the transpose left out: n×m ⊙ n×m, no gradient of W
@@ -100,11 +103,25 @@ def test_the_activations_primes_and_layers_are_read_in_every_order():
     assert isinstance(summed, Operator) and summed.word == "sum axis=1"
 
 
-def test_np_sum_is_an_error_at_its_column():
-    with pytest.raises(NotationError) as caught:
-        parse_matrix(r"1/m * np.sum(dZ, axis=1)", SPAN, star="by shape")
-    assert caught.value.message.startswith("'np.sum(…)' is NumPy code")
-    assert caught.value.span.column == 7
+def test_np_sum_is_the_sum_along_its_axis():
+    for written in (r"np.sum(dZ, axis=1)", r"np.sum(dZ, axis = 1, keepdims = True)"):
+        summed = parse_matrix(written, SPAN, star="by shape")
+        assert isinstance(summed, Operator) and summed.word == "sum axis=1"
+    assert parse_matrix(r"np.sum(dZ, axis=0, keepdims=True)", SPAN).word == "sum axis=0"
+    for written, column in ((r"1/m * np.sum(dZ, axis=2)", 23), (r"1/m * np.sum(dZ, axis=0)", 7),
+                            (r"1/m * np.sum(dZ, axis=1, keepdims=Yes)", 35)):
+        with pytest.raises(NotationError) as caught:
+            parse_matrix(written, SPAN, star="by shape")
+        assert caught.value.span.column == column, (written, caught.value.message)
+
+
+def test_np_sum_claims_are_checked_with_their_mean():
+    found = verdicts({"mean": r"db^{[l]} = \frac{1}{m} np.sum(dZ^{[l]}, axis = 1, keepdims = True)",
+                      "dropped": r"db^{[l]} = np.sum(dZ^{[l]}, axis = 1, keepdims = True)"},
+                     )
+    assert found["mean"].verdict.holds
+    assert found["dropped"].verdict == Verdict.REFUTED
+    assert "holds with the right side multiplied by 1/m" in found["dropped"].diagnosis
 
 
 def test_shorthand_of_a_generic_layer_and_of_the_cost():
