@@ -22,6 +22,7 @@ from ..engine.exact import expansion_bound
 from ..errors import NotationError, check_time
 from ..model.context import Context
 from ..model.index_notation import Grad, free_indices
+from ..model.bounded_sums import InRange
 from ..model.offsets import has_offsets, offset_entries
 from ..model.tensors import Definition, Tensor
 from ..settings import MAX_TERMS
@@ -116,8 +117,9 @@ def _normal_form(context: Context, expr, targets: list[Tensor]):
 
 def proved(context: Context, lhs, rhs, condition=None) -> bool:
     """True when ``lhs = rhs`` holds for every size by the index-generic normal form."""
-    if has_offsets(context.network) or offset_entries(lhs) or offset_entries(rhs):
-        return False  # index arithmetic (x_{i+m}, h_{t-1}): ranges the index algebra does not track
+    if has_offsets(context.network) or offset_entries(lhs) or offset_entries(rhs) \
+            or any(e.has(InRange) for e in (lhs, rhs, *(d.expr for d in context.network.definitions))):
+        return False  # index arithmetic (x_{i+m}, h_{t-1}), bounded sums: ranges it does not track
     targets = [a.tensor for a in context.assumptions]
     for a, b, equal in (condition.pairs if condition is not None else ()):
         if equal:  # i = j: one index for both

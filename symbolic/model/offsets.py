@@ -4,7 +4,8 @@
 holds one index position per comma (one position in all when it has no comma), and each
 position is an affine expression of index letters with whole-number coefficients. Index
 letters count from 1 as written, so the written value ``c0 + Σ c_k l_k`` is the 0-based
-entry ``c0 + Σ c_k (l_k + 1) - 1``.
+entry ``c0 + Σ c_k (l_k + 1) - 1``; a block that says ``origin: 0`` counts from 0 (``x_0`` is
+the first entry, ``\\sum_{m=0}^{M-1}`` the whole range), and the written value is the entry.
 
 An entry outside its tensor's range is what the block's ``outside:`` key says — ``0`` (a
 zero extension: padding, or δ_{T+1} = 0) or ``initial`` (the entries before the first are
@@ -55,6 +56,7 @@ def split_offset_subscript(name: str) -> list[str] | None:
 
 
 def _subscript(name: str) -> str | None:
+    from ..latex.nested_subscripts import split_label
     from .superscripts import decode  # the carried superscript is not part of the subscript
     depth = 0
     for pos, ch in enumerate(name):
@@ -63,7 +65,7 @@ def _subscript(name: str) -> str | None:
             sub = name[pos + 1:]
             if sub.startswith("{") and sub.endswith("}"):
                 sub = sub[1:-1]
-            return decode(sub)[0]
+            return split_label(decode(sub)[0])[0]  # a name's own label ({b_y}_l) is no index
     return None
 
 
@@ -112,12 +114,13 @@ def offset_index(token: str, network: Network, letter_symbol) -> sympy.Expr:
     ``letter_symbol`` turns a letter into its index symbol (raising for an undeclared one).
     """
     constant, coefficients = affine(token[1:])
-    expr = sympy.Integer(constant - 1)
+    origin = network.origin  # a letter's written value is its entry + origin
+    expr = sympy.Integer(constant - origin)
     for letter, c in coefficients.items():
         if letter not in network.index_ranges and letter in network.index_ranges.values():
             expr += c * size_expr(letter)  # a size as a value: w_{M-m+1}, the flipped kernel
         else:
-            expr += c * (letter_symbol(letter) + 1)
+            expr += c * (letter_symbol(letter) + origin)
     return expr
 
 
@@ -231,12 +234,14 @@ def check_in_range(tensor, position: int, index: sympy.Expr, network: Network, s
     if below and above:
         return
     side = "before the first" if not below else "past the last"
+    first = network.origin
+    shown = tensor.ranges[position] if first == 1 else f"{tensor.ranges[position]} - 1"
     raise NotationError(f"{written} can reach {side} entry of {tensor} (its range is "
-                        f"1..{tensor.ranges[position]})", span,
+                        f"{first}..{shown})", span,
                         f"say what lies outside: outside: {{{tensor.name}: 0}} for a zero extension "
                         f"(padding), outside: {{{tensor.name}: initial}} for an initial state such "
                         "as h_0; indices count from 1 (a valid correlation reads x_{i+m-1} with "
-                        "i over I - M + 1)")
+                        "i over I - M + 1) unless the block says origin: 0")
 
 
 def has_offsets(network: Network) -> bool:
@@ -247,6 +252,21 @@ def has_offsets(network: Network) -> bool:
 def offset_entries(expr) -> list[sympy.Indexed]:
     return [e for e in expr.atoms(sympy.Indexed) if any(not i.is_Symbol and not i.is_Integer
                                                         for i in e.indices)]
+
+
+def read_origin(value, span: Span | None) -> int:
+    """The block's ``origin:``, the written index of a range's first entry: 1 (the default) or 0.
+
+    Raises:
+        ModelError: any other value.
+    """
+    from ..errors import ModelError
+    if value is None:
+        return 1
+    if str(value).strip() not in ("0", "1"):
+        raise ModelError(f"origin: {value} is neither 0 nor 1", span,
+                         "origin: 0 when indices count from 0 (x_0 is the first entry), else leave it out")
+    return int(str(value).strip())
 
 
 def read_outside(value, span: Span | None) -> dict[str, str]:

@@ -204,3 +204,42 @@ $$\frac{\partial L}{\partial b} = \sum_i \sum_j g_{i,j} \tag{3}$$
     assert flipped.verdict == Verdict.REFUTED
     assert "holds for convolution, not correlation (kernel flipped)" in flipped.diagnosis
     assert bias.verdict == Verdict.VERIFIED, bias.message
+
+
+# -- indices counted from 0 (origin: 0) ----------------------------------------------------
+FROM_ZERO = r"""```derivation
+indices: {i: I - M + 1, m: M}
+origin: 0
+define: |
+  y_i = \sum_m w_m x_{i+m}
+  L = \sum_i g_i y_i
+```
+
+"""
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    (r"\frac{\partial L}{\partial w_m} = \sum_{i=0}^{I-M} g_i x_{i+m}", Verdict.VERIFIED),
+    (r"\frac{\partial L}{\partial w_m} = \sum_i g_i x_{i+m}", Verdict.VERIFIED),
+    (r"y_i = \sum_{m=0}^{M-1} w_m x_{i+m}", Verdict.VERIFIED),
+    (r"\frac{\partial L}{\partial x_0} = g_0 w_0", Verdict.VERIFIED),  # x_0 is the first entry
+    (r"\frac{\partial L}{\partial x_0} = g_1 w_1", Verdict.REFUTED),
+    (r"\frac{\partial L}{\partial w_m} = \sum_i g_i x_{i+m-1}", Verdict.ERROR),  # x_{-1}: no entry
+])
+def test_indices_counted_from_zero(claim, verdict):
+    result = check_text(FROM_ZERO + f"$${claim} \\tag{{c}}$$\n", "n.md").claims[-1]
+    assert result.verdict == verdict, result.message
+
+
+def test_from_zero_a_sum_from_one_is_partial_and_a_size_as_an_index_is_past_the_end():
+    partial = check_text(FROM_ZERO + r"$$y_i = \sum_{m=1}^{M} w_m x_{i+m} \tag{c}$$" + "\n", "n.md").claims[-1]
+    assert partial.verdict == Verdict.ERROR and "not over all of 0..M - 1" in partial.message
+    from_one = check_text(FROM_ZERO + r"$$y_i = \sum_{m=1} w_m x_{i+m} \tag{c}$$" + "\n", "n.md").claims[-1]
+    assert from_one.verdict == Verdict.ERROR  # a written lower bound 1 is never the whole range
+    past = check_text(FROM_ZERO + r"$$\frac{\partial L}{\partial g_{M}} = 0 \tag{c}$$" + "\n", "n.md").claims[-1]
+    assert past.verdict == Verdict.ERROR, past.message
+
+
+def test_the_origin_is_zero_or_one():
+    bad = check_text(FROM_ZERO.replace("origin: 0", "origin: 2"), "n.md").claims
+    assert any("origin: 2 is neither 0 nor 1" in r.message for r in bad)
