@@ -3,7 +3,9 @@
 (a) the numeric ground truth (tests/realworld/ground_truth.py, plain numpy, no gradproof) agrees
     with truth*.yaml (one part per topic), and every entry has a check;
 (b) gradproof never gives a wrong verdict: a true claim is not refuted, a false claim is not
-    proved or verified (errors and undecided are allowed for now). Known wrong verdicts are
+    proved or verified, and a claim that is ill-formed as written (brackets that do not balance, a
+    product of arrays whose shapes do not fit; the ground truth shows it without gradproof) gets
+    a located error (errors and undecided are allowed for now). Known wrong verdicts are
     listed in KNOWN_WRONG and marked xfail(strict=True), so fixing one shows up;
 (c) ``python -m tests.corpus.test_realworld --score`` prints the scoreboard per file and in total.
 """
@@ -22,6 +24,7 @@ HERE = Path(__file__).resolve().parents[1] / "realworld"
 from tests.realworld import ground_truth
 
 HOLDS = {"proved", "verified"}
+ILL_FORMED = "ill-formed"
 
 # (file, label) -> why gradproof's verdict is wrong today
 KNOWN_WRONG: dict[tuple[str, str], str] = {}
@@ -35,8 +38,16 @@ def truth() -> dict[str, dict[str, bool]]:
         raw.update(loaded)
     out: dict[str, dict[str, bool]] = {}
     for file, labels in raw.items():
-        out[file] = {str(k): (v if isinstance(v, bool) else bool(v["value"])) for k, v in labels.items()}
+        out[file] = {str(k): _value(v) for k, v in labels.items()}
     return out
+
+
+def _value(entry) -> bool | str:
+    """True, False, or ILL_FORMED: the claim as written has no meaning (brackets that do not
+    balance, a product of arrays whose shapes do not fit), and its true verdict is a located error."""
+    value = entry if isinstance(entry, (bool, str)) else entry["value"]
+    assert value in (True, False, ILL_FORMED), value
+    return value
 
 
 TRUTH = truth()
@@ -60,6 +71,9 @@ def classify(file: str, label: str) -> str:
         return "unseen"
     values = [c.verdict.value for c in found]
     holds = TRUTH[file][label]
+    if holds == ILL_FORMED:  # only a located error is true to it; any reading is a misreading
+        return "correct" if all(v == "error" for v in values) else \
+            "wrong" if any(v in HOLDS or v == "refuted" for v in values) else "undecided"
     if any((holds and v == "refuted") or (not holds and v in HOLDS) for v in values):
         return "wrong"
     if all((v in HOLDS) if holds else (v == "refuted") for v in values):
@@ -87,7 +101,10 @@ def test_truth_labels_are_tags_in_the_notes():
 @pytest.mark.parametrize("file,label", CLAIMS)
 def test_ground_truth_agrees_with_truth_yaml(file, label):
     values = ground_truth.CHECKS[(file, label)]()
-    assert ground_truth.agree(values) == TRUTH[file][label]
+    if TRUTH[file][label] == ILL_FORMED:
+        assert ground_truth.ill_formed(HERE / file, label, values)
+    else:
+        assert ground_truth.agree(values) == TRUTH[file][label]
 
 
 # ------------------------------------------------------------------------------- (b)
@@ -105,7 +122,9 @@ def test_gradproof_never_gives_a_wrong_verdict(file, label):
     holds = TRUTH[file][label]
     for c in found:
         v = c.verdict.value
-        if holds:
+        if holds == ILL_FORMED:
+            assert v == "error", f"ill-formed claim read as something: {v}: {c.message}"
+        elif holds:
             assert v != "refuted", f"true claim refuted: {c.message}"
         else:
             assert v not in HOLDS, f"false claim {v}: {c.message}"
@@ -125,7 +144,8 @@ def scoreboard(out=sys.stdout) -> dict[str, int]:
         print(f"{file:42s} {len(TRUTH[file]):6d} " + " ".join(f"{row[c]:9d}" for c in cols), file=out)
     print(f"{'TOTAL':42s} {len(CLAIMS):6d} " + " ".join(f"{total[c]:9d}" for c in cols), file=out)
     print("\ncorrect = true verdict; error/undecided = located, allowed for now; "
-          "wrong = true claim refuted or false claim proved/verified; unseen = no record with the label",
+          "wrong = true claim refuted or false claim proved/verified, or an ill-formed claim given any "
+          "verdict but an error; unseen = no record with the label",
           file=out)
     return total
 

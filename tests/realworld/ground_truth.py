@@ -86,6 +86,20 @@ def agree(values) -> bool:
     return True
 
 
+def ill_formed(note, label: str, values) -> bool:
+    """Whether the claim tagged ``label`` in ``note`` has no meaning as written: a member that
+    cannot be evaluated (``ILL``), or brackets in its display that do not balance."""
+    if isinstance(values, Multi):
+        return any(ill_formed(note, label, chain) for chain in values)
+    if any(v is ILL for v in values):
+        return True
+    text = note.read_text(encoding="utf-8")
+    tag = text.index("\\tag{%s}" % label)
+    display = text[text.rindex("$$", 0, tag - 1) + 2:tag]
+    display = display.replace("\\{", "").replace("\\}", "")
+    return display.count("(") != display.count(")") or display.count("{") != display.count("}")
+
+
 def evaluate() -> dict[str, dict[str, bool]]:
     out: dict[str, dict[str, bool]] = {}
     for (file, label), fn in CHECKS.items():
