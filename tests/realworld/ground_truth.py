@@ -649,7 +649,11 @@ def _():
 @claim(F, "n3")
 def _():
     g = _ng()
-    return [g["db1"], 1 / g["m"] * np.sum(g["dZ1"], axis=1, keepdims=True)]
+    try:  # the author's NumPy code as written: 'keep.dims' is no keyword argument
+        rhs = eval("1 / m * np.sum(dZ, axis=1, keep.dims=True)", {"np": np, "m": g["m"], "dZ": g["dZ1"]})
+    except SyntaxError:
+        rhs = ILL
+    return [g["db1"], rhs]
 
 
 @claim(F, "n4")
