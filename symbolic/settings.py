@@ -28,6 +28,9 @@ RANDOM_SEED = 20261127
 # a pattern is looked for among this many drawn points.
 MAX_SIGN_REGIONS = 4096
 REGION_DRAWS = 400
+# Saying on which regions a refuted piecewise step holds takes at most this share of the time
+# left for the claim's diagnosis, so that the correct formula and the rest still get theirs.
+REGION_DIAGNOSIS_SHARE = 0.25
 
 # Time limit for one claim (seconds); the CLI's --timeout overrides it.
 DEFAULT_TIMEOUT = 60.0

@@ -139,7 +139,8 @@ def _summed_indices(expr) -> set[sympy.Symbol]:
     return {limit[0] for e in sympy.preorder_traversal(expr) if isinstance(e, sympy.Sum) for limit in e.limits}
 
 
-def _index_values(free, network: Network, sizes, condition: Condition):
+def free_index_values(free, network: Network, sizes, condition: Condition):
+    """Each assignment of 0-based values to the free indices ``free`` that satisfies ``condition``."""
     ranges = [range(sizes[network.index_ranges[str(s).rstrip("'")]]) for s in free]
     for values in itertools.product(*ranges):
         env = {s: sympy.Integer(v) for s, v in zip(free, values)}
@@ -147,7 +148,7 @@ def _index_values(free, network: Network, sizes, condition: Condition):
             yield env
 
 
-def _instances(assumptions: list[Assumption], concrete: Concrete):
+def assumption_instances(assumptions: list[Assumption], concrete: Concrete):
     """Substitutions for leaf entries, one per instance of the assumptions."""
     choices = []
     for a in assumptions:
@@ -189,10 +190,10 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
     evaluated = COUNTEREXAMPLE_POINTS  # fewest points evaluated at a suspicious instance
     for sizes in assignments:
         concrete = Concrete(network, sizes)
-        for env in _index_values(free, network, sizes, condition):
+        for env in free_index_values(free, network, sizes, condition):
             left, right = concrete.value(lhs, env), concrete.value(rhs, env)
             piecewise = piecewise or any(piecewise_arguments(concrete, side) for side in (left, right))
-            for subs in _instances(assumptions, concrete):
+            for subs in assumption_instances(assumptions, concrete):
                 count += 1
                 difference = (left - right).xreplace(subs) if subs else left - right
                 if not _zero(difference):
