@@ -16,7 +16,9 @@ import time
 import sympy
 
 from .calculus.derive import derive, in_claim_names, nearest_form
+from .calculus.matrix_derive import matrix_claim
 from .calculus.printing import claim_order, name_order, text_name, to_latex
+from .engine.region_diagnosis import holding_condition
 from .engine.verify import Condition, check_identity
 from .errors import GradproofError, Span
 from .model.context import Assumption, Context
@@ -151,6 +153,9 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
         if pattern:
             where = f"step {k + 1} " if len(record.steps) > 1 else ""
             notes.append(f"{where}holds only when {pattern}")
+        region = holding_condition(network, assumptions, terms[k], terms[k + 1], record.steps[k], deadline)
+        if region:  # a piecewise step: the sign regions it holds on (ReLU's z_j > 0, a max's winner)
+            notes.append(f"{f'step {k + 1} ' if len(record.steps) > 1 else ''}holds only where {region}")
 
     notes[:0] = _matrix_notes(context, record.steps[first], lhs, rhs, deadline)
 
@@ -159,7 +164,8 @@ def diagnose(context: Context, terms: list, record: ClaimResult, timeout: float 
         try:
             derived = derive(context, derivative.args[1], derivative.args[0])
             if derived.verdict.holds:
-                record.correct = _correct(context, record, first, derivative, derived, rhs, deadline)
+                record.correct = _correct(context, record, first, derivative, derived, rhs, deadline,
+                                          first if derivative is lhs else 0)
         except GradproofError:
             pass
 
@@ -196,8 +202,7 @@ def _matrix_notes(context: Context, step, lhs, rhs, deadline) -> list[str]:
     """For a step written in matrix notation: sides of different shapes, a square side that
     holds transposed (the other layout convention), or one off by a constant factor (1/m, 2, −1)."""
     network, span = context.network, Span("", step.line, step.column)
-    if not (any(written_in_matrices(network, text or "", span) for text in (step.lhs, step.rhs))
-            or read_in_matrices(lhs) or read_in_matrices(rhs)):  # dW: shorthand, star: read too
+    if not _in_matrices(context, step, lhs, rhs):
         return []
     shapes = side_shape(lhs, network), side_shape(rhs, network)
     if shapes[0] != shapes[1]:
@@ -212,10 +217,26 @@ def _matrix_notes(context: Context, step, lhs, rhs, deadline) -> list[str]:
     return []
 
 
+def _in_matrices(context: Context, step, lhs, rhs) -> bool:
+    """Whether a step was written in matrix notation (either side)."""
+    span = Span("", step.line, step.column)
+    return (any(written_in_matrices(context.network, text or "", span) for text in (step.lhs, step.rhs))
+            or read_in_matrices(lhs) or read_in_matrices(rhs))  # dW: shorthand, star: read too
+
+
 def _correct(context: Context, record: ClaimResult, first: int, derivative, derived, rhs,
-             deadline) -> str:
-    """The correct equation in the form nearest the author's right side, in their term order."""
+             deadline, written_at: int = 0) -> str:
+    """The correct equation in the form nearest the author's right side, in their term order;
+    for a claim in matrix notation, in matrix notation with the claim's own left side
+    (``written_at``: the step whose left side is the derivative)."""
     network = context.network
+    step = record.steps[written_at]
+    if any(_in_matrices(context, s, derivative, rhs) for s in (record.steps[first], step)):
+        try:  # read back and verified as a claim of the block; none: the index form below
+            return matrix_claim(context, derived, " ".join(step.lhs.split()),
+                                [step.lhs, record.steps[first].rhs, record.source or ""], deadline)
+        except GradproofError:
+            pass
     written = [record.steps[first].rhs or "", record.source or ""]
     order = claim_order(network, written)
     forms = [derived.expr, *derived.forms]

@@ -136,8 +136,8 @@ class Deriver:
         return sympy.Add(*terms)
 
     def local(self, definition: Definition, c_idx, target, t_idx, taken) -> sympy.Expr:
-        expr = definition.expr.xreplace(dict(zip(definition.indices, c_idx)))
-        expr = rename_bound(expr, taken)
+        # bound letters first: g_j = Σ_k U_{jk} h_k at j → k would otherwise capture k
+        expr = rename_bound(definition.expr, taken).xreplace(dict(zip(definition.indices, c_idx)))
         return self.named(collapse(self.d(expr, target, t_idx)))
 
     def uses(self, tensor: Tensor) -> set[Tensor]:

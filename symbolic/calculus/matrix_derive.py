@@ -24,7 +24,7 @@ from ..model.names import latex_name, text_name
 from ..verdicts import Verdict
 from .derive import Derived, entry
 from .matrix_printing import MatrixWriter, NoMatrixForm
-from .matrix_terms import Leaf, Node, Printer, bold_name, layer_brackets
+from .matrix_terms import SCALAR, Constant, Leaf, Node, Plus, Printer, Product, bold_name, layer_brackets
 
 _BOLD = re.compile(r"\\(?:mathbf|boldsymbol|bm|vec)\s*\{\s*\\?([A-Za-z]+)")
 SPAN = Span("--notation", 1, 1)
@@ -63,6 +63,19 @@ def matrix_form(context: Context, derived: Derived, written: Sequence[str] = ())
         NotationError: the gradient has no faithful matrix form (the message says why), or
             its matrix form could not be verified.
     """
+    form = printed_form(context, derived, written)
+    form.verdict = verify(context, form, f"∂{derived.of_text}/∂{derived.wrt_text}")
+    return form
+
+
+def printed_form(context: Context, derived: Derived, written: Sequence[str] = (),
+                 sign_inside: bool = False) -> MatrixForm:
+    """``derived`` printed in matrix notation, not yet verified (``sign_inside``: a leading
+    minus goes into a difference, ``-c Xᵀ (y - p)`` → ``c Xᵀ (p - y)``).
+
+    Raises:
+        NotationError: the gradient has no faithful matrix form (the message says why).
+    """
     network = context.network
     label = f"∂{derived.of_text}/∂{derived.wrt_text}"
     try:
@@ -75,6 +88,8 @@ def matrix_form(context: Context, derived: Derived, written: Sequence[str] = ())
                 raise
             node = None  # a scalar: its index form is also a matrix claim's term
         one_shape(network, node, derived)
+        if sign_inside and node is not None:
+            node = minus_inside(node)
     except RecursionError:
         raise NotationError(f"{label} is too deeply nested for its matrix form", context.span,
                             "print it in index notation (--notation index)") from None
@@ -90,7 +105,6 @@ def matrix_form(context: Context, derived: Derived, written: Sequence[str] = ())
                       derived.latex if node is None else Printer(True, bold, brackets)(node),
                       text_name(of_name), text_name(wrt_name),
                       derived.text if node is None else Printer(False)(node), Verdict.UNDECIDED)
-    form.verdict = verify(context, form, label)
     return form
 
 
@@ -145,12 +159,47 @@ def uses_bold(written: Sequence[str], network) -> bool:
     return any(m.group(1) in arrays for text in written for m in _BOLD.finditer(text))
 
 
-def verify(context: Context, form: MatrixForm, label: str) -> Verdict:
-    """The printed claim read back as the note would read it, and checked exactly."""
+def matrix_claim(context: Context, derived: Derived, lhs_latex: str, written: Sequence[str] = (),
+                 deadline: float | None = None) -> str:
+    """The equation ``lhs_latex = `` ``derived`` in matrix notation, with a claim's own left side
+    (``\\nabla_{\\mathbf w} L``, ``dW^{[l]}``): both sides read back as the note would read
+    them and checked equal before it is returned.
+
+    Raises:
+        NotationError: no faithful matrix form, or one that does not read back or verify.
+    """
+    form = printed_form(context, derived, written, sign_inside=True)
+    verify(context, form, f"∂{derived.of_text}/∂{derived.wrt_text}", lhs_latex, deadline)
+    return f"{lhs_latex} = {form.latex}"
+
+
+def minus_inside(node: Node) -> Node:
+    """``-c A (y - p)`` → ``c A (p - y)``: a negative coefficient turns a difference around."""
+    if not (isinstance(node, Product) and isinstance(node.factors[0], Constant)
+            and node.factors[0].value.could_extract_minus_sign()):
+        return node
+    factors = list(node.factors)
+    at = next((n for n, f in enumerate(factors) if isinstance(f, Plus)
+               and {sign for sign, _term in f.terms} == {-1, 1}), None)
+    if at is None:
+        return node
+    flipped = [(-sign, term) for sign, term in factors[at].terms]
+    factors[at] = Plus(factors[at].dims, tuple(sorted(flipped, key=lambda t: -t[0])))  # stable
+    value = -factors[0].value
+    factors = factors[1:] if value == 1 else [Constant(SCALAR, value)] + factors[1:]
+    return factors[0] if len(factors) == 1 else Product(node.dims, tuple(factors))
+
+
+def verify(context: Context, form: MatrixForm, label: str, lhs_latex: str | None = None,
+           deadline: float | None = None) -> Verdict:
+    """The printed claim read back as the note would read it, and checked exactly
+    (``lhs_latex``: the left side as written, instead of ``∂L/∂W``)."""
     try:
-        lhs = context.read(rf"\frac{{\partial {form.of_latex}}}{{\partial {form.wrt_latex}}}", SPAN)
+        lhs_latex = lhs_latex or rf"\frac{{\partial {form.of_latex}}}{{\partial {form.wrt_latex}}}"
+        lhs = context.read(lhs_latex, SPAN)
         rhs = context.read(form.latex, SPAN)
-        outcome = check_identity(context.network, context.assumptions, lhs, rhs, span=SPAN)
+        outcome = check_identity(context.network, context.assumptions, lhs, rhs, span=SPAN,
+                                 deadline=deadline)
     except GradproofError as err:
         raise NotationError(f"the matrix form of {label}, {form.latex}, does not read back "
                             f"({err.message})", context.span,
