@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..errors import LatexError, Span
+from .notation import SUPERSCRIPT_MARK
 from .text import read_group
 
 LABEL_MARK = "\x0f"
@@ -184,6 +185,7 @@ def labelled_name(base: str, label: str) -> str:
     return base + label if set(label) == {"'"} else f"{base}_{label}"
 
 
-# a labelled name on an accented head (\hat{y}_{k<mark>t}): one symbol, lent a letter when parsing
+# a labelled name on an accented head (\hat{y}_{k<mark>t}), or one with a carried superscript
+# (\hat{a}^t_i): one symbol, lent a letter when parsing
 LABELLED_ACCENTED = re.compile(rf"(\\[A-Za-z]+\s*\{{[^{{}}]*\}})\s*_\s*"
-                               rf"(\{{[^{{}}]*[{LABEL_MARK}{INNER_MARK}][^{{}}]*\}})")
+                               rf"(\{{[^{{}}]*[{LABEL_MARK}{INNER_MARK}{SUPERSCRIPT_MARK}][^{{}}]*\}})")

@@ -49,9 +49,10 @@ def expand_shorthand(text: str, prefix: str, loss: str, names: list[str],
     for the model's ``names``; everything else as written. ``losses`` maps a name (without its
     layer) to another scalar its shorthand differentiates (Ng's ``dW`` is ∂J/∂W, J the cost)."""
     known = {_key(n) for n in names}
+    command_end = "(?![A-Za-z])" if prefix.startswith("\\") else ""  # \delta h, never \deltah
     layered = {key.split("^", 1)[0] for key in known if "^" in key}  # z^{(2)}: dz^{[l]} is by a layer
     pattern = re.compile(
-        rf"(?<![A-Za-z\\{{/]){re.escape(prefix)}\s*(?P<name>{_DECORATED}|\\[A-Za-z]+|[A-Za-z]+)"
+        rf"(?<![A-Za-z\\{{/]){re.escape(prefix)}{command_end}\s*(?P<name>{_DECORATED}|\\[A-Za-z]+|[A-Za-z]+)"
         rf"(?![A-Za-z])(?P<sup>\s*\^\s*(?:\{{[^{{}}]*\}}|[A-Za-z0-9]))?(?P<scripts>(?:{_SCRIPT})*)")
     out: list[str] = []
     edits: list[tuple[int, int, int]] = []

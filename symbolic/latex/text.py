@@ -181,6 +181,11 @@ _HEAD = re.compile(r"(?:(?:(?<![\\A-Za-z_^])|(?<=[_^][A-Za-z0-9]))([A-Za-z])"
                    r"|(?<![_^])(?<![_^]\s)\\(%s))(?![A-Za-z])"
                    % "|".join(GREEK_HEADS))
 _TRANSPOSE_LABEL = re.compile(r"\s*(?:T|\\top|\\intercal)\s*$")
+# an accented name (\hat{a}, \tilde{c}, \bar{\theta}) and the superscripts carried on it: a label
+# letter with an offset, as a time step's (\hat{a}^t, \hat{a}^{t-1}); never T, a transpose
+_ACCENTED_HEAD = re.compile(r"(?<![\\A-Za-z_^])\\(?:hat|tilde|bar)\s*\{\s*(?:[A-Za-z]|\\(?:%s))\s*\}"
+                            % "|".join(GREEK_HEADS))
+_ACCENT_LABEL = re.compile(r"\s*(?!T\s*$)[A-Za-z]\s*(?:[+-]\s*\d+)?\s*")
 
 
 def name_superscripts(text: str, called: bool = False) -> list[tuple[int, int, str, str | None, str, int]]:
@@ -198,25 +203,39 @@ def name_superscripts(text: str, called: bool = False) -> list[tuple[int, int, s
         head = m.group(1) or "\\" + m.group(2)
         if head == "e":
             continue
-        i, sub, sup, caret = m.end(), None, None, -1
-        for _ in range(2):
-            mark = re.match(r"\s*([_^])", text[i:])
-            if not mark:
-                break
-            if mark.group(1) == "_" and sub is None:
-                sub, i = read_group(text, i + mark.end())
-            elif mark.group(1) == "^" and sup is None:
-                caret = i + mark.start(1)
-                sup, i = read_group(text, i + mark.end())
-            else:
-                break
+        i, sub, sup, caret = _scripts(text, m.end())
         if sup is None or not _carried(sup) or (sub is not None and sub.strip() == ""):
             continue
         if re.match(r"\s*\(", text[i:]) and (head.lstrip("\\") in CALLED
                                                or (sub is None and not called)):
             continue  # \sigma^2(x): the square of a call; g^{[l]}(z): see check_superscripts
         found.append((m.start(), i, head, sub, " ".join(sup.split()), caret))
-    return found
+    for m in _ACCENTED_HEAD.finditer(text):
+        i, sub, sup, caret = _scripts(text, m.end())
+        # only a label letter (\hat{a}^t, \tilde{c}^{t-1}): a number or a bracket on an accented
+        # name stays a power or its error, and an accented name before '(' is left as written
+        if sup is None or not _ACCENT_LABEL.fullmatch(sup) or (sub is not None and sub.strip() == "") \
+                or (sub is None and re.match(r"\s*\(", text[i:])):
+            continue
+        found.append((m.start(), i, re.sub(r"\s", "", m.group(0)), sub, " ".join(sup.split()), caret))
+    return sorted(found)
+
+
+def _scripts(text: str, i: int) -> tuple[int, str | None, str | None, int]:
+    """The subscript and superscript written at ``i`` in either order: (end, sub, sup, caret)."""
+    sub, sup, caret = None, None, -1
+    for _ in range(2):
+        mark = re.match(r"\s*([_^])", text[i:])
+        if not mark:
+            break
+        if mark.group(1) == "_" and sub is None:
+            sub, i = read_group(text, i + mark.end())
+        elif mark.group(1) == "^" and sup is None:
+            caret = i + mark.start(1)
+            sup, i = read_group(text, i + mark.end())
+        else:
+            break
+    return i, sub, sup, caret
 
 
 def _carried(sup: str) -> bool:

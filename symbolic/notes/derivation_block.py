@@ -118,9 +118,10 @@ class DerivationBlock:
         self.data.setdefault("expect", {})
 
     def _shorthand(self, key: str, value, node):
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]+", value.strip()):
-            self._fail(node.start_mark, "shorthand must be the letters written before a name for the "
-                       "loss's gradient by it", "write shorthand: d (dy_i for the gradient by y_i)")
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]+|\\delta|\\Delta", value.strip()):
+            self._fail(node.start_mark, "shorthand must be the letters (or \\delta, \\Delta) "
+                       "written before a name for the loss's gradient by it",
+                       "write shorthand: d (dy_i for the gradient by y_i)")
             return value
         return value.strip()
 
