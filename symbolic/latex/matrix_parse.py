@@ -403,7 +403,7 @@ MATRIX_MARKS = re.compile(r"\\(?:odot|circ|top|intercal|\||lVert|Vert|mathbf|bol
                           r"|\\Sigma\s*'|(?<![\\A-Za-z])np\s*\.\s*sum\s*\("
                           r"|\^\s*\{\s*[\[(][^{}]*[\])]\s*\^?\s*(?:T|\\top)\s*\}"  # A^{[l-1]T}: a layer's transpose
                           r"|(?<![\\A-Za-z])[fgh]\s*'*\s*\^\s*\{\s*\[[^{}]*\}\s*'*\s*\("  # g^{[l]'}(Z): Ng's layer
-                          r"|(?<![\\A-Za-z])[A-Za-eij-z]\s*'(?!\s*['_^])|[})]\s*'(?!\s*[('_^])"  # X', (AB)': a transpose?
+                          r"|(?<![\\A-Za-z])[A-Za-eij-z]\s*'(?!\s*['_^},])|[})]\s*'(?!\s*[('_^])"  # X', (AB)' (not o_{k'})
                           r"|\^\s*\{\s*\[[^{}\]]*\]\s*\(\s*[A-Za-z]\s*\)\s*\}"  # dZ^{[l](i)}: column i
                           r"|\\(?:operatorname|mathrm|text|mbox)\s*\{\s*(?:tr|Tr|trace|diag|softmax|logsumexp|sum)\s*\}")
 
