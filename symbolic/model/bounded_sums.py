@@ -116,27 +116,26 @@ def _zero_based(bound, network: Network, letter_symbol, span: Span | None) -> sy
 
 def _at_least(expr: sympy.Expr, bound, network: Network) -> bool:
     """Whether ``expr`` ≥ ``bound`` for every size and index value (conservative)."""
-    expr, bound = _moved(expr, bound)
-    if isinstance(expr, sympy.Max):
-        return any(_at_least(a, bound, network) for a in expr.args)
-    if isinstance(expr, sympy.Min):
-        return all(_at_least(a, bound, network) for a in expr.args)
-    if expr.has(sympy.Max, sympy.Min):
-        return False
-    low, _high = _span(expr - bound, network)
-    return low is not None and sympy.simplify(low).is_nonnegative is True
+    return _ordered(expr, bound, network, True)
 
 
 def _at_most(expr: sympy.Expr, bound, network: Network) -> bool:
     """Whether ``expr`` ≤ ``bound`` for every size and index value (conservative)."""
+    return _ordered(expr, bound, network, False)
+
+
+def _ordered(expr: sympy.Expr, bound, network: Network, above: bool) -> bool:
+    """``expr`` ≥ ``bound`` (``above``) or ≤ it: a max above a bound needs one argument above
+    it and a min all of them (the other way round below); otherwise the least value of the gap."""
     expr, bound = _moved(expr, bound)
-    if isinstance(expr, sympy.Min):
-        return any(_at_most(a, bound, network) for a in expr.args)
-    if isinstance(expr, sympy.Max):
-        return all(_at_most(a, bound, network) for a in expr.args)
+    one, every = (sympy.Max, sympy.Min) if above else (sympy.Min, sympy.Max)
+    if isinstance(expr, one):
+        return any(_ordered(a, bound, network, above) for a in expr.args)
+    if isinstance(expr, every):
+        return all(_ordered(a, bound, network, above) for a in expr.args)
     if expr.has(sympy.Max, sympy.Min):
         return False
-    low, _high = _span(bound - expr, network)
+    low, _high = _span(expr - bound if above else bound - expr, network)
     return low is not None and sympy.simplify(low).is_nonnegative is True
 
 
