@@ -21,13 +21,13 @@ from .errors import (GradproofError, ModelError, NotationError, NotesError, Span
 from .latex.matrix_parse import parse_either as parse_latex  # a matrix term: left to the model
 from .model.context import Context, build_context, lhs_tensor
 from .model.index_notation import Grad, derivatives_without_path, free_indices, split_symbol
+from .model.matrix_settings import claim_shapes  # matrix readings are remembered per claim
 from .model.tensors import Definition
 from .notes import ChainSource, ContextSource, Note, Premises, Problem, Term, parse_note, read_note
 from .results import (NO_BLOCK_MESSAGE, ClaimResult, FileReport, StepResult, UnreadDisplay,
                       chain_summary, chain_verdict)
 from .settings import DEFAULT_TIMEOUT, TIME_LIMIT_GRACE
 from .verdicts import Verdict
-
 
 
 @dataclass
@@ -177,7 +177,7 @@ class NoteChecker:
         deadline = time.monotonic() + self.options.timeout
         try:
             # the engine stops at the deadline and says why; past the grace, anything is stopped
-            with time_limit(self.options.timeout + TIME_LIMIT_GRACE):
+            with time_limit(self.options.timeout + TIME_LIMIT_GRACE), claim_shapes():
                 if self.context is None:
                     record = self._numbers_chain(chain, terms, base)
                 else:

@@ -20,6 +20,7 @@ from ..engine.verify import check_identity
 from ..errors import GradproofError, NotationError, Span
 from ..model.context import Context
 from ..model.matrix_names import name_of, suggestion
+from ..model.matrix_settings import claim_shapes
 from ..model.names import latex_name, text_name
 from ..verdicts import Verdict
 from .derive import Derived, entry
@@ -196,10 +197,11 @@ def verify(context: Context, form: MatrixForm, label: str, lhs_latex: str | None
     (``lhs_latex``: the left side as written, instead of ``∂L/∂W``)."""
     try:
         lhs_latex = lhs_latex or rf"\frac{{\partial {form.of_latex}}}{{\partial {form.wrt_latex}}}"
-        lhs = context.read(lhs_latex, SPAN)
-        rhs = context.read(form.latex, SPAN)
-        outcome = check_identity(context.network, context.assumptions, lhs, rhs, span=SPAN,
-                                 deadline=deadline)
+        with claim_shapes():  # read as a claim of its own
+            lhs = context.read(lhs_latex, SPAN)
+            rhs = context.read(form.latex, SPAN)
+            outcome = check_identity(context.network, context.assumptions, lhs, rhs, span=SPAN,
+                                     deadline=deadline)
     except GradproofError as err:
         raise NotationError(f"the matrix form of {label}, {form.latex}, does not read back "
                             f"({err.message})", context.span,

@@ -4,6 +4,10 @@ names both: :func:`shape_mismatch`, asked by the engine before it compares the s
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from typing import Iterator
+
 import sympy
 
 from ..errors import ModelError, Span
@@ -13,25 +17,44 @@ from .tensors import Network
 
 STARS = ("hadamard", "product", "by shape")  # the block's star: what '*' between arrays is
 
-_READ_SHAPES: dict[sympy.Expr, Shape] = {}  # sides read in matrix notation, by their expression
+# The terms of one claim read in matrix notation, by their expression. Kept for one claim only
+# (:func:`claim_shapes`): an expression is a value, and the same value read in index notation in
+# another claim, note or block is no matrix reading (a registry shared by all claims made a claim's
+# verdict depend on which notes were checked before it in the same process).
+_READ_SHAPES: contextvars.ContextVar[dict | None] = contextvars.ContextVar("read_shapes", default=None)
+
+
+@contextlib.contextmanager
+def claim_shapes() -> Iterator[None]:
+    """The scope of one claim's matrix readings: recorded inside, forgotten after."""
+    token = _READ_SHAPES.set({})
+    try:
+        yield
+    finally:
+        _READ_SHAPES.reset(token)
 
 
 def record_shape(expr: sympy.Expr, shape: Shape) -> None:
-    if len(_READ_SHAPES) > 4096:
-        _READ_SHAPES.clear()
-    _READ_SHAPES[expr] = shape
+    """Remember the shape of a term read in matrix notation, for the claim being checked."""
+    shapes = _READ_SHAPES.get()
+    if shapes is not None:
+        shapes[expr] = shape
+
+
+def _recorded() -> dict:
+    return _READ_SHAPES.get() or {}
 
 
 def read_in_matrices(expr: sympy.Expr) -> bool:
-    """Whether a side is (the expression of) a term read in matrix notation."""
-    return expr in _READ_SHAPES
+    """Whether a side is (the expression of) a term of this claim read in matrix notation."""
+    return expr in _recorded()
 
 
 def shape_mismatch(lhs: sympy.Expr, rhs: sympy.Expr, network: Network) -> str | None:
     """The error for a claim whose sides, one of them read in matrix notation, are arrays of
     different shapes (None when they agree, when neither side is a matrix reading, or when one
     side is a scalar: ``\nabla_W L = 0`` sets every entry)."""
-    shapes = [_READ_SHAPES.get(side) for side in (lhs, rhs)]
+    shapes = [_recorded().get(side) for side in (lhs, rhs)]
     if shapes == [None, None]:
         return None
     left, right = (shape or side_shape(side, network) for shape, side in zip(shapes, (lhs, rhs)))

@@ -313,3 +313,24 @@ $$\nabla_{{\bf X}} \|\mathbf{A}\mathbf{X}\|_2^2 = A^T A X \tag{h}$$
     assert found["n"].verdict.holds
     assert found["h"].verdict == Verdict.REFUTED
     assert "holds with the right side multiplied by 2" in found["h"].diagnosis
+
+
+def test_a_matrix_reading_belongs_to_its_own_claim():
+    """The shape of a term read in matrix notation is remembered while its claim is checked, and
+    forgotten after: the same expression read in index notation by a later claim (another note,
+    another block) is no matrix reading. A registry shared by every claim of the process made
+    index claims errors ("the two sides have different shapes") or lose their correct formula,
+    depending on which notes had been checked before them."""
+    from symbolic.model.matrix_settings import claim_shapes, read_in_matrices
+    from tests.model.test_context import context_of
+
+    context = context_of(TANH_TWO_LAYER.split("\n", 1)[1].rsplit("```", 1)[0])
+    with claim_shapes():
+        lhs = context.read(r"\frac{\partial L}{\partial \mathbf{h}}", SPAN)
+        assert read_in_matrices(lhs)  # inside its claim: a matrix reading, with its shape
+    assert not read_in_matrices(lhs)
+    assert one(r"\frac{\partial L}{\partial \mathbf{h}} = \mathbf{V}^\top (\mathbf{o} - \mathbf{t})").verdict \
+        == Verdict.PROVED
+    assert not read_in_matrices(lhs)  # checking a note leaves no reading behind
+    index = context.read(r"\frac{\partial L}{\partial h_j}", SPAN)
+    assert index == lhs and not read_in_matrices(index)
