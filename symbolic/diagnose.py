@@ -250,7 +250,14 @@ def _correct(context: Context, record: ClaimResult, first: int, derivative, deri
     if form != derived.expr and not _holds(network, context.assumptions, derived.expr, form,
                                            deadline=deadline):
         form = derived.expr
-    return rf"{to_latex(derivative, network)} = {to_latex(form, network, order)}"
+    printed = to_latex(form, network, order)
+    try:  # shown only if it reads back, under this block, as an equation that holds
+        read_back = context.read(printed, Span(record.path, record.line, record.column))
+    except GradproofError:
+        return None
+    if not _holds(network, context.assumptions, derivative, read_back, deadline=deadline):
+        return None
+    return rf"{to_latex(derivative, network)} = {printed}"
 
 
 def _index_pattern(context: Context, lhs, rhs, deadline) -> str | None:

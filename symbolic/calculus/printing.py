@@ -33,11 +33,17 @@ def _size_written(expr: sympy.Sum) -> str | None:
     return str(size) if lower == 0 and isinstance(size, sympy.Symbol) else None
 
 
-def _indices(indices) -> str:
+def _indices(indices, origin: int = 1) -> str:
+    """Entries (0-based) as the author writes them, counting from ``origin`` (the block's)."""
     parts = []
     for i in indices:
-        parts.append(str(int(i) + 1) if isinstance(i, sympy.Integer) else str(i) if i.is_Symbol
-                     else written_index(i))  # h_{t-1,k}: index arithmetic, counted from 1
+        if isinstance(i, sympy.Integer):
+            parts.append(str(int(i) + origin))
+        elif i.is_Symbol:
+            parts.append(str(i))
+        else:  # h_{t-1,k}: index arithmetic; written_index counts from 1, shifted to the origin
+            letters = [s for s in i.free_symbols if not s.is_positive]
+            parts.append(written_index(i + (origin - 1) * (1 - sum(i.coeff(s) for s in letters))))
     joiner = "," if any(len(p.rstrip("'")) > 1 for p in parts) else ""
     return joiner.join(parts)
 
@@ -147,6 +153,9 @@ class _Ordering:
     network: Network | None
     author: NameOrder | None
 
+    def _origin(self) -> int:
+        return 1 if self.network is None else self.network.origin
+
     def _as_ordered_terms(self, expr, order=None):  # the printer's own order, then the author's
         return self._author_terms(list(super()._as_ordered_terms(expr, order=order)))
 
@@ -209,16 +218,25 @@ class NotationLatexPrinter(_Ordering, LatexPrinter):
         return str(base).split("[")[0]
 
     def _print_Indexed(self, expr):
-        return f"{self._tensor_name(expr.base)}_{{{_indices(expr.indices)}}}"
+        return f"{self._tensor_name(expr.base)}_{{{_indices(expr.indices, self._origin())}}}"
 
     def _print_Symbol(self, expr, style="plain"):
         if self.network is not None and str(expr) in self.network.tensors:
             return latex_name(self.network.tensors[str(expr)].name)
         return str(expr) if "'" in str(expr) else super()._print_Symbol(expr)
 
+    def _helper_print_standard_power(self, expr, template: str) -> str:
+        # an entry with a superscript (z^{(1)}_j) is bracketed before its power, as SymPy does
+        # for symbols: z^{(1)}_{j}^{2} is a double superscript, no LaTeX
+        if isinstance(expr.base, sympy.Indexed):
+            base = self._print(expr.base)
+            if "^" in base:
+                return template % (self.parenthesize_super(base), self._print(expr.exp))
+        return super()._helper_print_standard_power(expr, template)
+
     def _print_KroneckerDelta(self, expr, exp=None):
         # 1_{ki}, never \delta_{ki}: notes often name an error signal \delta_k
-        text = f"1_{{{_indices(expr.args)}}}"
+        text = f"1_{{{_indices(expr.args, self._origin())}}}"
         return f"{text}^{{{exp}}}" if exp else text
 
     def _print_Sum(self, expr):
@@ -286,10 +304,10 @@ class NotationStrPrinter(_Ordering, StrPrinter):
         name = str(expr.base).split("[")[0]
         if self.network is not None and str(expr.base) in self.network.tensors:
             name = text_name(self.network.tensors[str(expr.base)].name)
-        return f"{name}_{{{_indices(expr.indices)}}}"
+        return f"{name}_{{{_indices(expr.indices, self._origin())}}}"
 
     def _print_KroneckerDelta(self, expr):
-        return f"1_{{{_indices(expr.args)}}}"
+        return f"1_{{{_indices(expr.args, self._origin())}}}"
 
     def _print_Sum(self, expr):
         size = _size_written(expr)

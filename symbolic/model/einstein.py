@@ -98,8 +98,10 @@ def einstein_sums(expr, network: Network, span: Span, convention: str = "einstei
 
 
 def _counted(indices, skip: frozenset) -> list[sympy.Symbol]:
-    """The index letters the convention counts among ``indices`` (not those it keeps out)."""
-    return [i for i in indices if isinstance(i, sympy.Symbol) and i.name.rstrip("'") not in skip]
+    """The index letters the convention counts among ``indices``: not those it keeps out (letters in
+    ``skip``), nor the index symbols a written sum around them binds (symbols in ``skip``)."""
+    return [i for i in indices if isinstance(i, sympy.Symbol) and i not in skip
+            and i.name.rstrip("'") not in skip]
 
 
 def _walk(expr, network: Network, span: Span, skip: frozenset = frozenset()) -> tuple[object, Counter]:
@@ -109,10 +111,9 @@ def _walk(expr, network: Network, span: Span, skip: frozenset = frozenset()) -> 
         return expr, Counter(_counted(expr.args, skip))
     if isinstance(expr, (sympy.Symbol, sympy.Number)) or not getattr(expr, "args", ()):
         return expr, Counter()
-    if isinstance(expr, sympy.Sum):
-        body, counts = _walk(expr.function, network, span, skip)
-        for limit in expr.limits:
-            counts.pop(limit[0], None)
+    if isinstance(expr, sympy.Sum):  # \sum_l T_{ml} W_{li}: the written sum is the only sum over l
+        bound = frozenset(limit[0] for limit in expr.limits)
+        body, counts = _walk(expr.function, network, span, skip | bound)
         return sympy.Sum(body, *expr.limits), counts
     if isinstance(expr, Grad):
         of, counts = _walk(expr.args[0], network, span, skip)

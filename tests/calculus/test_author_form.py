@@ -165,3 +165,23 @@ def test_in_claim_names_puts_a_definition_back_with_either_sign(tmp_path):
     y, t, h = (network.tensors[key] for key in ("hat{y}[K]", "t[K]", "h[J]"))
     assert in_claim_names((t.entry(k) - y.entry(k)) * h.entry(j), [definition]) == -definition.lhs * h.entry(j)
     assert in_claim_names(y.entry(k) - t.entry(k), [definition]) == definition.lhs
+
+
+@pytest.mark.parametrize("planted", ["notation_twins.md", "layer_superscripts.md"])
+def test_every_correct_formula_printed_reads_back_and_holds(planted):
+    """A refuted claim's '→ correct:' equation, written into the note right after the claim (so
+    under the same block), is read by the checker and holds: it is LaTeX the author can paste.
+    (An entry with a layer superscript raised to a power once printed as z^{(1)}_{j}^{2}, a double
+    superscript.)"""
+    text = (Path(__file__).resolve().parents[1] / "planted" / planted).read_text("utf-8")
+    refuted = [c for c in check_text(text, planted).claims if c.correct]
+    assert refuted
+    lines = text.splitlines()
+    for claim in sorted(refuted, key=lambda c: -c.line):
+        end = next(n for n in range(claim.line - 1, len(lines)) if lines[n].rstrip().endswith("$$")
+                   and (n > claim.line - 1 or lines[n].count("$$") == 2))
+        lines.insert(end + 1, f"\n$$ {claim.correct} \\tag{{correct-{claim.label}}}$$\n")
+    corrected = {c.label: c for c in check_text("\n".join(lines), planted).claims}
+    for claim in refuted:
+        result = corrected[f"correct-{claim.label}"]
+        assert result.verdict in (Verdict.PROVED, Verdict.VERIFIED), (claim.correct, result.message)

@@ -58,8 +58,9 @@ EXPECTED = {
     # batch norm: the mean and variance put N in a square root; the right input gradient is proved
     # for every N (tests/calculus/test_sum_atoms.py checks it and the other two slips)
     "batchnorm_backward": ("variance_sign", Verdict.REFUTED, "false at N=2, D=3, i=1, j=1;", None),
-    # a sum over part of a range, \sum_{m=\max(0, i-W+2)}^{\min(i, L-W)}: one term short
-    "bounded_sum_off_by_one": ("lower", Verdict.REFUTED, "false at L=6, W=3, L - W + 1=4, i=3;", None),
+    # a sum over part of a range, \sum_{m=\max(0, i-W+2)}^{\min(i, L-W)}: one term short (the note
+    # counts from 0, origin: 0, and so does its counterexample: i=2 is the third entry, w[0] the first)
+    "bounded_sum_off_by_one": ("lower", Verdict.REFUTED, "false at L=6, W=3, L - W + 1=4, i=2; w[0]=", None),
 }
 
 

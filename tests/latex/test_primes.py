@@ -125,3 +125,30 @@ def test_a_bare_prime_is_the_derivative_by_the_one_variable(claim, holds):
     assert record.verdict.holds is holds, record.message
     if not holds:
         assert record.message.startswith("false at x=")
+
+
+SOFTMAX_HAT = r"""```derivation
+indices: {k: K, j: J}
+define: |
+  \hat{y}_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
+  L = -\sum_k y_k \log \hat{y}_k
+  s_{kj} = \hat{y}_k w_{kj}
+```
+"""
+
+
+@pytest.mark.parametrize("claim, expected", [
+    # a primed index on an accented name: once "index letter B has no range"
+    (r"\frac{\partial L}{\partial a_k} = \hat{y}_k \sum_{k'} y_{k'} - y_k", Verdict.PROVED),
+    (r"\frac{\partial L}{\partial a_k} = \sum_{k'} \hat{y}_{k'} - y_k", Verdict.REFUTED),
+    (r"\frac{\partial \hat{y}_{k}}{\partial a_{k'}} = \hat{y}_{k} (1_{kk'} - \hat{y}_{k'})", Verdict.PROVED),
+])
+def test_a_primed_index_on_an_accented_name(claim, expected):
+    report = check_text(SOFTMAX_HAT + f"\n$$ {claim} \\tag{{c}}$$\n")
+    assert [c.verdict for c in report.claims] == [expected], report.claims[0].message
+
+
+def test_two_primed_indices_side_by_side_are_indices_not_a_derivative():
+    """In w_{k'j'} the second prime follows the first: j' is a primed index, not j differentiated."""
+    report = check_text(SOFTMAX_HAT + "\n$$ \\frac{\\partial s_{kj}}{\\partial w_{k'j'}} = \\hat{y}_k 1_{kk'} 1_{jj'} \\tag{c}$$\n")
+    assert [c.verdict for c in report.claims] == [Verdict.PROVED], report.claims[0].message

@@ -319,6 +319,9 @@ assume: [one-hot y]
     (r"\frac{\partial E}{\partial q_l} = \frac{\partial E}{\partial p_l} \frac{\partial p_l}{\partial q_l}", Verdict.ERROR),
     (r"\frac{\partial q_l}{\partial V^{ij}} = \delta^i_l h^j", Verdict.PROVED),
     (r"\frac{\partial E}{\partial b_l} = (p_l - y_l)^2", Verdict.ERROR),
+    # a written sum over a repeated letter is its one sum, never summed again by the convention
+    (r"\frac{\partial E}{\partial h_m} = \sum_l (p_l - y_l) V_{lm}", Verdict.PROVED),
+    (r"\frac{\partial E}{\partial h_m} = \sum_l (y_l - p_l) V_{lm}", Verdict.REFUTED),
 ])
 def test_a_repeated_index_is_summed_under_the_summation_convention(claim, verdict):
     found = claims(EINSTEIN + f"$${claim} \\tag{{a}}$$\n")["a"]
