@@ -237,7 +237,7 @@ class MatrixParser(BatchGrammar, ColumnGrammar, DerivativeGrammar, IndicatorGram
                                  r"matrix claims read \operatorname{tr}, diag, softmax, logsumexp, "
                                  r"\sigma, \tanh, \exp and \log")
             if name in _FUNCTIONS and (name != "sigma" or self.is_("char", "(", 1) or self.is_("char", "'", 1)
-                                       or self.is_("cmd", "left", 1)):
+                                       or self.is_("cmd", "left", 1) or self.powered_call()):
                 return self.call()
             if name == "Sigma" and self.is_("char", "'", 1):  # Nielsen's Σ'(z) = diag(σ'(z))
                 return self.call()
@@ -342,9 +342,38 @@ class MatrixParser(BatchGrammar, ColumnGrammar, DerivativeGrammar, IndicatorGram
         while self.is_("char", "'"):
             self.take()
             order += 1
-        if token.value in ("log", "ln", "exp") and not self.is_("char", "("):
+        power = self.function_power(token) if not order and self.is_("char", "^") else 1
+        if token.value in ("log", "ln", "exp") and not self.is_("char", "(") and power == 1:
             return Call(token.value, order, self.postfix(self.primary()), pos=token.pos)
-        return Call({"ln": "log"}.get(token.value, token.value), order, self.argument(), pos=token.pos)
+        return Call({"ln": "log"}.get(token.value, token.value), order, self.argument(), pos=token.pos,
+                    power=power)
+
+    def powered_call(self) -> bool:
+        """Whether ``\\sigma`` is followed by a superscript and a parenthesis (``\\sigma^2(z)``): a
+        power of the call, as in index notation; ``\\sigma^2`` alone stays a name (a variance)."""
+        if not self.is_("char", "^", 1):
+            return False
+        saved = self.at
+        self.at += 2
+        try:
+            self.group_text()
+            return self.is_("char", "(") or self.is_("cmd", "left")
+        except NotationError:
+            return False
+        finally:
+            self.at = saved
+
+    def function_power(self, function: Token) -> int:
+        """The power written on a function before its argument: ``\\tanh^2(z)`` is the square of
+        each entry of tanh(z), never tanh(tanh(z)); ``\\tanh^{-1}`` (an inverse) is an error."""
+        caret = self.take().pos
+        sup, _ = self.group_text()
+        sup = re.sub(r"\s+", "", sup)
+        if not sup.isdigit() or int(sup) == 0:
+            raise self.error(f"the superscript ^{{{sup}}} on \\{function.value} is not read", caret,
+                             "a whole-number power of a function is read (\\tanh^2(z), the square of "
+                             "each entry); an inverse function or another superscript is not")
+        return int(sup)
 
     def norm(self) -> Node:
         token = self.take()

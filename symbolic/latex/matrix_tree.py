@@ -73,6 +73,7 @@ class Call(Node):
     order: int  # primes
     arg: Node
     layer: str | None = field(default=None, kw_only=True)  # g^{[l]}(Z^{[l]}): the layer's activation
+    power: int = field(default=1, kw_only=True)  # \tanh^2(z): the square of each entry of \tanh(z)
 
 
 @dataclass

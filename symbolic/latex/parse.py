@@ -24,6 +24,7 @@ from .limits import check_numbers, check_text_size
 from .markup import excluded_factor, rewrite_markup
 from .notation import CALLED, INTERNAL, WHOLE_RANGE
 from .brackets import read_bracket_subscripts, read_cases, read_indicators
+from .ellipses import check_ellipses
 from .window_max import read_window_maxima
 from .nested_subscripts import LABELLED_ACCENTED, read_nested_subscripts
 from .primes import read_primes
@@ -255,7 +256,7 @@ class _Extractor:
 # (\theta), (w, b), (\theta_0, \theta_1): a parenthesised list of names
 _NAME = r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:\s*_\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?\s*"
 _ARGUMENTS = re.compile(rf"\s*\({_NAME}(?:,{_NAME})*\)")
-_MENTION = re.compile(r"(?<![\\A-Za-z])(\\[A-Za-z]+|[A-Za-z])\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9])")
+_MENTION = re.compile(r"(?<![\\A-Za-z])(?<!\}_\{)(\\[A-Za-z]+|[A-Za-z])\s*_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|[A-Za-z0-9])")
 # Stand-in letters: not d, e, i, p (normalising writes d, e and the p of k_{p} for k'; latex2sympy2
 # reads d, e and i specially) nor D, E, I.
 _MASK_POOL = "ABCFGHJKLMNOPQRSTUVWXYZabcfghjklmnoqrstuvwxyz"
@@ -399,6 +400,7 @@ def parse_latex(text: str, span: Span) -> RawExpr:
     text = read_indicators(read_bracket_subscripts(read_cases(text, span), span), span)
     stand_ins = StandIns(text)
     text = read_window_maxima(text, span, stand_ins.internal, written)
+    check_ellipses(text, span, written)
     try:
         marked = rewrite_markup(text, span, lambda summed, excluded: stand_ins.excluding(summed, excluded, span))
         normalised = normalise(marked, stand_ins.whole_range)

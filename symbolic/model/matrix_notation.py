@@ -224,12 +224,19 @@ class MatrixResolver(ArrayArithmetic, ColumnReading):
             elementwise = self._call(dataclasses.replace(node, function="sigma"))
             return self._operator(mp.Operator("diag", mp.Num(0), pos=node.pos), elementwise)
         row = self.generic(node) if node.function in GENERIC_LETTERS else function_written(node.function)
+        if node.power != 1 and any(t.name == with_superscript(node.function, str(node.power))
+                                   for t in self.network.tensors.values()):
+            raise self.error(f"\\{node.function}^{node.power}(…) may be the power of a call or the block's "
+                             f"\\{node.function}^{node.power} times the parentheses", node,
+                             f"write \\{node.function}(z) \\odot \\{node.function}(z) for the entries' "
+                             f"squares, or \\{node.function}^{node.power} \\cdot (…) for the product")
         inner = self.value(node.arg)
         u = sympy.Dummy("u", real=True)
         applied = row.cls(u)
         for _ in range(node.order):
             applied = applied.diff(u)
-        return dataclasses.replace(inner, expr=applied.xreplace({u: inner.expr}))
+        # \tanh^2(z) of a vector: the power of each entry's value, as the function is each entry's
+        return dataclasses.replace(inner, expr=applied.xreplace({u: inner.expr}) ** node.power)
 
     def generic(self, node: mp.Call):
         """The block's arbitrary activation g; ``g^{[l]}`` is read only on a name of layer [l]

@@ -334,3 +334,65 @@ def test_a_matrix_reading_belongs_to_its_own_claim():
     assert not read_in_matrices(lhs)  # checking a note leaves no reading behind
     index = context.read(r"\frac{\partial L}{\partial h_j}", SPAN)
     assert index == lhs and not read_in_matrices(index)
+
+
+# -- a power written on an element-wise function ----------------------------------------------
+
+def test_a_power_on_a_function_is_the_power_of_each_entry():
+    node = parse_matrix(r"\tanh^2(\mathbf{z})", SPAN)
+    assert type(node).__name__ == "Call" and node.function == "tanh" and node.power == 2
+    assert parse_matrix(r"\sigma^{3}(z)", SPAN).power == 3
+    assert parse_matrix(r"\tanh(z)", SPAN).power == 1
+    assert isinstance(parse_matrix(r"\sigma^2", SPAN), Name)  # no parenthesis: a name (a variance)
+
+
+@pytest.mark.parametrize("written, column, message", [
+    (r"\tanh^{-1}(x)", 6, r"the superscript ^{-1} on \tanh is not read"),  # an inverse, not a power
+    (r"\sigma^{-1}(x)", 7, r"the superscript ^{-1} on \sigma is not read"),
+    (r"\tanh^0(x)", 6, r"the superscript ^{0} on \tanh is not read"),
+    (r"\tanh^{n}(x)", 6, r"the superscript ^{n} on \tanh is not read"),
+])
+def test_a_function_superscript_that_is_no_positive_power_is_an_error(written, column, message):
+    with pytest.raises(NotationError) as caught:
+        parse_matrix(written, SPAN)
+    assert caught.value.message == message
+    assert caught.value.span.column == column
+
+
+def test_tanh_squared_of_a_vector_right_and_wrong():
+    right = r"\nabla_{\mathbf z} L = (\mathbf{V}^\top (\mathbf{o} - \mathbf{t})) \odot (1 - \tanh^2(\mathbf{z}))"
+    assert one(right).verdict == Verdict.PROVED
+    assert one(right.replace(r"\tanh^2(\mathbf{z})", r"\tanh^{2}(\mathbf{z})")).verdict == Verdict.PROVED
+    wrong = one(right.replace(r"\tanh^2(\mathbf{z})", r"\tanh^2(\mathbf{h})"))  # tanh once too often
+    assert wrong.verdict == Verdict.REFUTED and wrong.steps[0].counterexample is not None
+    cubed = one(right.replace(r"\tanh^2", r"\tanh^3"))
+    assert cubed.verdict == Verdict.REFUTED
+    inverse = one(right.replace(r"\tanh^2", r"\tanh^{-1}"))
+    assert inverse.verdict == Verdict.ERROR and r"^{-1} on \tanh" in inverse.message
+
+
+def test_sigma_squared_of_a_vector_is_a_power_and_beside_a_variance_an_error():
+    report = check_text(LAYERED + r"""
+$$\nabla_{z^{[L]}} C = (a^{[L]} - y) \odot (\sigma(z^{[L]}) - \sigma^2(z^{[L]})) \tag{right}$$
+
+$$\nabla_{z^{[L]}} C = (a^{[L]} - y) \odot (\sigma(z^{[L]}) - \sigma(\sigma(z^{[L]}))) \tag{nested}$$
+""")
+    found = {c.label: c for c in report.claims}
+    assert found["right"].verdict.holds
+    assert found["nested"].verdict == Verdict.REFUTED  # σ² is never σ∘σ
+    variance = check_text(r"""
+```derivation
+indices: {j: N}
+define: |
+  \sigma^2 = \frac{1}{N} \sum_j x_j^2
+  y_j = \sigma^2 x_j
+```
+
+$$\mathbf{y} = \sigma^2(\mathbf{x}) \tag{a}$$
+
+$$\mathbf{y} = \sigma^2 \cdot (\mathbf{x}) \tag{b}$$
+""")
+    found = {c.label: c for c in variance.claims}
+    assert found["a"].verdict == Verdict.ERROR
+    assert found["a"].message.startswith(r"\sigma^2(…) may be the power of a call or the block's \sigma^2")
+    assert found["b"].verdict == Verdict.PROVED
