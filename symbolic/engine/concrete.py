@@ -62,6 +62,9 @@ class Concrete:
         self.terms = 0  # terms produced by sums so far, bounded by settings.MAX_TERMS
         self._active: set[Entry] = set()  # entries being computed (a recurrence reading ahead)
         self._sizes_by_symbol: dict | None = None
+        # how a derivative by ``seed`` of a mentioned entry is taken (engine.adjoint swaps in
+        # reverse accumulation); None: forward, :meth:`entry_derivative`
+        self.entry_rule = None
 
     # -- structure ----------------------------------------------------------------
     def depends(self, tensor: Tensor, on: Tensor) -> bool:
@@ -145,9 +148,13 @@ class Concrete:
             return expr.func(*[self.lower(a, elementary) for a in expr.args])
         return expr
 
-    def in_elementary_terms(self, expr) -> sympy.Expr | None:
-        """``expr`` with every atom written in exp/log/erf/abs; None if nothing changes."""
-        memo: dict = {}
+    def in_elementary_terms(self, expr, memo: dict | None = None) -> sympy.Expr | None:
+        """``expr`` with every atom written in exp/log/erf/abs; None if nothing changes.
+
+        ``memo`` (atom -> its form) is shared by the atoms inside atoms: a recurrence unrolled
+        nests each step's atoms in the next one's, and rewriting them afresh at every level
+        would take time exponential in the number of steps."""
+        memo = {} if memo is None else memo
         subs = {s: self._elementary_atom(s, memo) for s in expr.free_symbols if s in self.atoms}
         subs = {s: v for s, v in subs.items() if v != s}
         return expr.xreplace(subs) if subs else None
@@ -156,7 +163,7 @@ class Concrete:
         if symbol in memo:
             return memo[symbol]
         atom = self.atoms[symbol]
-        argument = self.in_elementary_terms(atom.argument)
+        argument = self.in_elementary_terms(atom.argument, memo)
         argument = atom.argument if argument is None else argument
         rule = FUNCTIONS[atom.function]
         if rule.form is not None:
@@ -282,7 +289,9 @@ class Concrete:
     def outside(self, entry: Entry) -> bool:
         """Whether ``entry`` lies outside its tensor's range (declared by ``outside:``)."""
         tensor, idx = entry
-        return tensor.name in self.network.outside and any(
+        # a gradient name the block declares over a variable with initial states
+        # (model.written_gradients) is its derivative there too: it has no outside
+        return self.network.outside.get(tensor.name, "derivative") != "derivative" and any(
             not 0 <= v < self.size(r) for v, r in zip(idx, tensor.ranges))
 
     # -- derivatives ------------------------------------------------------------------
@@ -297,7 +306,7 @@ class Concrete:
             if self.network.cut_delayed and isinstance(expr, sympy.Indexed) and any(
                     step_back(i) for i in expr.indices):  # truncated BPTT: h_{t-1} held constant
                 return sympy.Integer(int(entry == seed))
-            return self.entry_derivative(entry, seed)
+            return (self.entry_rule or self.entry_derivative)(entry, seed)
         if isinstance(expr, (sympy.Number, sympy.NumberSymbol, sympy.KroneckerDelta, InRange)):
             return sympy.Integer(0)
         if isinstance(expr, sympy.Sum):

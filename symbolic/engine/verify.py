@@ -32,6 +32,7 @@ from ..results import Counterexample
 from ..settings import (COUNTEREXAMPLE_POINTS, MAX_SIZE_ASSIGNMENTS, RANDOM_SEED, SHOWN_DIGITS,
                        SIZE_ASSIGNMENTS)
 from ..verdicts import Verdict
+from .adjoint import adjoint_difference
 from .concrete import Concrete
 from .exact import TooLarge, Undefined, differ, is_zero_function, leaf_draw, real_value, working_precision
 from .regions import check_regions, describe, piecewise_arguments, point_in
@@ -210,7 +211,8 @@ def check_identity(network: Network, assumptions: list[Assumption], lhs, rhs,
                     if found is not None:
                         return Outcome(Verdict.REFUTED, "the two sides differ", checked + [sizes],
                                        count, found)
-                    if _zero(concrete.in_elementary_terms(difference)):
+                    if _zero(concrete.in_elementary_terms(difference)) or (
+                            _too_large(difference) and _zero(adjoint_difference(concrete, lhs, rhs, env, subs))):
                         continue
                     too_large = too_large or _too_large(difference)
                     suspicious = suspicious or (sizes, env)
@@ -335,7 +337,7 @@ def _counterexample(concrete: Concrete, env: dict, leaves: dict, a, b) -> Counte
              if s in concrete.leaves]
     return Counterexample(
         sizes=dict(concrete.sizes),
-        indices={str(k): int(v) + 1 for k, v in env.items()},
+        indices={str(k): int(v) + concrete.network.origin for k, v in env.items()},  # as written
         leaves={_leaf_name(concrete, s): str(v) for s, v in shown},
         lhs=mpmath.nstr(a, SHOWN_DIGITS), rhs=mpmath.nstr(b, SHOWN_DIGITS),
         values=[_leaf_value(concrete, s, v) for s, v in shown])
@@ -355,7 +357,7 @@ def _leaf_order(concrete: Concrete, symbol):
 def _leaf_value(concrete: Concrete, symbol, value) -> dict:
     """One leaf of a counterexample, keyed by structure rather than by a display string."""
     tensor, idx = concrete.leaves[symbol]
-    return {"tensor": tensor.name, "ranges": list(tensor.ranges), "index": [i + 1 for i in idx],
+    return {"tensor": tensor.name, "ranges": list(tensor.ranges), "index": [i + concrete.network.origin for i in idx],
             "value": str(value)}
 
 
@@ -365,4 +367,4 @@ def _leaf_name(concrete: Concrete, symbol) -> str:
         return tensor.name
     same = [t for t in concrete.network.tensors.values() if t.name == tensor.name]
     shape = f"({'×'.join(tensor.ranges)})" if len(same) > 1 else ""
-    return f"{tensor.latex}{shape}[{','.join(str(i + 1) for i in idx)}]"
+    return f"{tensor.latex}{shape}[{','.join(str(i + concrete.network.origin) for i in idx)}]"

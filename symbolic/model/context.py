@@ -26,11 +26,13 @@ from .gradient_names import declared_gradients
 from .dialects import Dialects, read_dialects
 from .labels import read_label
 from .scalar_names import declared_scalar
+from .indexed_products import read_indexed_products
 from .matrix_notation import LAYOUTS, read_matrix
 from .matrix_names import read_matrix_names
 from .matrix_settings import read_cost as _cost
 from .matrix_settings import read_prime as _prime
 from .matrix_settings import read_star as _star
+from .step_copies import step_copies
 from .shapes import apply_shapes, declared_shapes, split_shape_lines
 from .superscripts import layers_from_block, with_superscript
 from .tensors import Definition, Network, Tensor, index_symbol, tensors_in
@@ -81,6 +83,8 @@ class Context:
         Raises:
             GradproofError: the LaTeX cannot be parsed, or a name has no meaning here.
         """
+        if (product := read_indexed_products(text, span, self)) is not None:
+            return product  # (A B)_{mi}: an entry of a product, written out
         written = text
         text, called = self.dialects.text(text, span, set(self.network.index_ranges))
         expansion = self.expand_shorthand(text)
@@ -295,7 +299,7 @@ def build_context(data: dict, defines: list[tuple[str, Span]], span: Span) -> Co
         letter = sorted(both)[0]
         raise ModelError(f"{letter} is called as a function, {letter}(…), and used as a value in this "
                          "block", span, "use another letter for one of them")
-    network.definitions = tuple(_ordered(definitions))
+    network.definitions = tuple(_ordered(step_copies(data, definitions, network, span)))  # copies: [W]
     loss_name = str(data.get("loss", "L"))
     loss_name = dialects.loss_name(loss_name)  # loss: E_{n}
     network.loss = next((d.tensor for d in definitions if d.tensor.name == loss_name.lstrip("\\")

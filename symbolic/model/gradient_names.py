@@ -9,6 +9,9 @@ so with ``gradients: {\\delta: a}``: for every tensor ``a`` of the model (``a_j`
 A name written with the variable as its subscript, ``gradients: {\\Delta_x: x}``, is the
 gradient by the whole of x, written the way the author writes ``\\nabla_x``: in claims
 ``\\Delta_x`` is ``\\nabla_{x} L`` (a vector or a matrix, in the block's ``layout:``).
+
+A name for the gradient of another quantity than the loss (J^{(t)}, the loss at one step) is
+declared with its indices and the derivative written out (:mod:`.written_gradients`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 from ..errors import ModelError, Span
 from .mentions import Grad
 from .tensors import Definition, Network, Tensor, index_symbol
+from .written_gradients import is_written, written_gradient
 
 
 def declared_gradients(data: dict, network: Network, span: Span) -> list[Definition]:
@@ -39,6 +43,9 @@ def declared_gradients(data: dict, network: Network, span: Span) -> list[Definit
                          "define the loss in the block, or name it with loss:")
     out: list[Definition] = []
     for written, by in declared.items():
+        if is_written(by):  # '\gamma_{t[i]}^{(k)}': '\frac{\partial J^{(t)}}{\partial h^{(k)}_{[i]}}'
+            out.append(written_gradient(written, by, network, span))
+            continue
         if _OPERATOR.fullmatch(str(written).strip()):
             continue  # \Delta_x: read in the text (gradient_operators)
         name, target = str(written).strip().lstrip("\\"), str(by).strip().lstrip("\\")

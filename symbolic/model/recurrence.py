@@ -55,17 +55,19 @@ def immediate_tensors(expr, lhs_indices, tensors) -> list[Tensor]:
 
 def time_ranges(network: Network) -> list[str]:
     """Size names along which the model recurs (the range of t in h_{t-1,k}), in order."""
-    return network._cached("_time_ranges", lambda: _find_time_ranges(network))
+    return network._cached("_time_ranges", lambda: recurring_sizes(network.definitions,
+                                                                   network.index_ranges))
 
 
-def _find_time_ranges(network: Network) -> list[str]:
+def recurring_sizes(definitions, index_ranges: dict[str, str]) -> list[str]:
+    """The time ranges of ``definitions`` (index letter -> size in ``index_ranges``)."""
     found: list[str] = []
-    for d in network.definitions:
+    for d in definitions:
         for entry in sorted(d.expr.atoms(sympy.Indexed), key=str):
             for i in entry.indices:
                 back = step_back(i)
                 if back is not None and back[0] in d.indices:
-                    size = network.index_ranges.get(str(back[0]).rstrip("'"))
+                    size = index_ranges.get(str(back[0]).rstrip("'"))
                     if size is not None and size not in found:
                         found.append(size)
     return found

@@ -19,7 +19,7 @@ from ..verdicts import Verdict
 
 CONTEXT_KEYS = ("indices", "define", "loss", "assume", "expect", "input", "target", "notation",
                 "layers", "shorthand", "names", "gradients", "examples", "summation", "outside", "shapes", "layout",
-                "star", "cost", "prime", "fixed", "origin", "matrices")
+                "star", "cost", "prime", "fixed", "origin", "matrices", "copies")
 LETTER_RE = re.compile(r"[A-Za-z]")
 SIZE_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*[+-]\s*(?:[A-Za-z_][A-Za-z0-9_]*|\d+))*")  # I - M + 1
 COMMENT_RE = re.compile(r"(?<!\\)%.*")
@@ -169,6 +169,7 @@ class DerivationBlock:
         return value  # names: [E_n] and gradients: {\delta: a}, read by symbolic.model.scalar_names
     _gradients = _names  # and symbolic.model.gradient_names
     _examples = _names  # examples: {x: n}, read by symbolic.model.example_sums
+    _copies = _names  # copies: [W_f], read by symbolic.model.step_copies
 
     def _string(self, key: str, value, node):
         if not isinstance(value, str) or not value.strip():
