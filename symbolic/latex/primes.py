@@ -18,13 +18,13 @@ from .notation import CALLED, NATIVE
 
 # A function command, then primes, then "(": \sigma', \tanh'', \operatorname{GELU}^{\prime}.
 _PRIMED = (r"(?P<command>\\(?:operatorname|mathrm|text)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+)"
-           r"\s*(?P<primes>'+|\^\s*\{\s*(?:\\prime\s*)+\}|\^\s*\\prime(?![A-Za-z]))(?=\s*\()")
+           r"\s*(?P<primes>'+|\^\s*\{\s*(?:\\prime\s*)+\}|\^\s*\\prime(?![A-Za-z]))(?=\s*(?:\(|\\left\s*\())")
 
 # A single letter or a word, then primes, then "(": f'(x), g''(z), swish'(x) -- a function the
 # model may define (a word of two letters is more likely a product, ab'(x)).
-_PRIMED_LETTER = r"(?<![\\A-Za-z_^])(?<![_^]\{)(?<![_^]\{\s)(?P<letter>[A-Za-z]|[A-Za-z]{3,})\s*(?P<letter_primes>'+)(?=\s*\()"
+_PRIMED_LETTER = r"(?<![\\A-Za-z_^])(?<![_^]\{)(?<![_^]\{\s)(?P<letter>[A-Za-z]|[A-Za-z]{3,})\s*(?P<letter_primes>'+)(?=\s*(?:\(|\\left\s*\())"
 # A single letter with primes and no argument: u', y'' -- by the one variable of the model.
-_PRIMED_BARE = r"(?<![\\A-Za-z_^{'])(?P<bare>[A-Za-z])(?P<bare_primes>'+)(?!\s*[(_^{])"
+_PRIMED_BARE = r"(?<![\\A-Za-z_^{'])(?P<bare>[A-Za-z])(?P<bare_primes>'+)(?!\s*(?:[(_^{]|\\left\s*\())"
 GENERIC = "?"  # marks a letter's spelling in PRIMED: the model stage decides what it is
 BARE = GENERIC * 2  # the same, written without an argument
 _ANY_PRIMED = re.compile(f"{_PRIMED}|{_PRIMED_LETTER}|{_PRIMED_BARE}")

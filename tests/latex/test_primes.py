@@ -35,6 +35,8 @@ def verdict(claim: str):
     r"\frac{\partial L}{\partial z_j} = \sigma'(z_j) + \tanh'(z_j)",
     r"\operatorname{ReLU}'(z_j) = \mathbb{1}[z_j > 0]",
     r"\operatorname{softplus}'(z_j) = \sigma(z_j)",
+    r"\sigma'\left(z_j\right) = h_j (1 - h_j)",  # \left( as the bracket: still a call
+    r"\frac{\partial L}{\partial z_j} = \sigma' \left( z_j \right) + \tanh'(z_j)",
 ])
 def test_a_prime_on_a_known_function_is_its_derivative(claim):
     assert verdict(claim).verdict.holds
