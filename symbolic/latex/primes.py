@@ -57,7 +57,9 @@ def read_primes(text: str) -> tuple[str, str]:
 
     def replace(m: re.Match) -> str:
         if m.group("letter"):
-            spelling, primes = GENERIC + m.group("letter"), m.group("letter_primes")
+            word = m.group("letter")  # tanh'(x) without its backslash is \tanh', as tanh(x) is \tanh
+            known = "\\" + word if len(word) > 2 and "\\" + word in NATIVE else None
+            spelling, primes = known or GENERIC + word, m.group("letter_primes")
         elif m.group("bare"):
             spelling, primes = BARE + m.group("bare"), m.group("bare_primes")
         else:

@@ -356,8 +356,9 @@ def with_time_superscript(mention, network: Network):
     if not letters or not all(k in network.index_ranges for k in letters):
         return mention
     if mention.label and set(re.findall(r"[A-Za-z]", mention.label)) & set(network.index_ranges):
-        # {\gamma_t}^{(k-1)}_i: the label's index would be put before the step, while
-        # \gamma_t^{(k)} reads the step first; left as written, to be refused at its place
-        return mention
+        # {\gamma_t}^{(k-1)}_i: the label's index goes after the step, as \gamma_t^{(k)} reads
+        # it (step, label, subscript); the label read first, the step put before it below
+        from .labels import read_label  # labels reads offsets: imported here, not at the top
+        mention = read_label(mention, network, None)
     return dataclasses.replace(mention, name=mention.base, tokens=[OFFSET + inner, *mention.tokens],
                                sup=None)

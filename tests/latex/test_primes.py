@@ -36,6 +36,7 @@ def verdict(claim: str):
     r"\operatorname{ReLU}'(z_j) = \mathbb{1}[z_j > 0]",
     r"\operatorname{softplus}'(z_j) = \sigma(z_j)",
     r"\sigma'\left(z_j\right) = h_j (1 - h_j)",  # \left( as the bracket: still a call
+    r"tanh'(z_j) = 1 - g_j^2",  # without its backslash, as tanh(z) is read
     r"\frac{\partial L}{\partial z_j} = \sigma' \left( z_j \right) + \tanh'(z_j)",
 ])
 def test_a_prime_on_a_known_function_is_its_derivative(claim):
@@ -47,6 +48,7 @@ def test_a_prime_on_a_known_function_is_its_derivative(claim):
     r"\tanh'(z_j) = 1 - g_j",  # the square dropped
     r"\frac{\partial L}{\partial z_j} = \sigma'(z_j)",  # a path dropped
     r"\sigma''(z_j) = h_j (1 - h_j)",  # the order of the derivative matters
+    r"tanh'(z_j) = 1 - g_j",
 ])
 def test_a_wrong_prime_claim_is_refuted(claim):
     assert verdict(claim).verdict == Verdict.REFUTED

@@ -89,8 +89,9 @@ GRADIENTS = (COPIES + "gradients:\n"
     # the step first, then the loss's index: never read the other way round
     (r"\frac{\partial J_{k}}{\partial h_{t,j}} = \gamma_{t,j}^{(k)}", Verdict.REFUTED),
     (r"\frac{\partial J_{t}}{\partial h_{k,j}} = \gamma_{t,j}^{(k)}", Verdict.VERIFIED),
-    # a label that is an index, with arithmetic in the superscript: refused, never reordered
-    (r"\frac{\partial J_{t}}{\partial h_{k-1,j}} = \gamma_{t[j]}^{(k-1)}", Verdict.ERROR),
+    # a label that is an index, with arithmetic in the superscript: the step first, as for (k)
+    (r"\frac{\partial J_{t}}{\partial h_{k-1,j}} = \gamma_{t[j]}^{(k-1)}", Verdict.VERIFIED),
+    (r"\frac{\partial J_{t}}{\partial h_{k,j}} = \gamma_{t[j]}^{(k-1)}", Verdict.REFUTED),
 ])
 def test_gradient_names_declared_with_their_indices(claim, verdict):
     result = checked(claim, GRADIENTS)
