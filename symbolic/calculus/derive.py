@@ -230,6 +230,7 @@ def rational_forms(expr) -> list:
     """
     if sympy.count_ops(expr) > READABLE_FORMS_MAX_OPS:
         return []  # factoring a large formula costs more than the reader gains
+    expr = _sum_bodies_simplified(expr)
     opaque = {a: sympy.Dummy() for a in expr.atoms(sympy.Sum, sympy.Function)}
     if not opaque and not any(isinstance(a, sympy.Pow) and a.exp.is_negative
                               for a in sympy.preorder_traversal(expr)):
@@ -239,12 +240,25 @@ def rational_forms(expr) -> list:
     forms = []
     for rewrite in (sympy.factor, sympy.cancel):
         try:
-            form = _sign_inside(rewrite(plain)).xreplace(back)
+            form = _sign_inside(_sign_inside(rewrite(plain)).xreplace(back))
         except (sympy.PolynomialError, sympy.CoercionFailed, NotImplementedError):
             continue
         if form not in forms:
             forms.append(form)
     return forms
+
+
+def _sum_bodies_simplified(expr):
+    r"""``expr`` with the body of each sum in its shortest rational form: the logistic loss's
+    ``\sum_i X_{ij} (1 - p_i) (\frac{y_i}{p_i} - \frac{1 - y_i}{1 - p_i}) p_i`` is
+    ``\sum_i X_{ij} (y_i - p_i)``."""
+    shorter = {}
+    for total in expr.atoms(sympy.Sum):
+        body = total.function
+        best = min([body, *rational_forms(body)], key=sympy.count_ops)
+        if best != body:
+            shorter[total] = sympy.Sum(best, *total.limits)
+    return expr.xreplace(shorter) if shorter else expr
 
 
 def in_claim_names(expr, definitions) -> sympy.Expr:
@@ -281,6 +295,10 @@ def _sign_inside(expr):
         sums = [f for f in expr.args if isinstance(f, sympy.Add)]
         if sums:
             return (-expr / sums[0]) * (-sums[0])
+        for total in (f for f in expr.args if isinstance(f, sympy.Sum)):  # -Σ x (y - p): Σ x (p - y)
+            body = _sign_inside(-total.function)
+            if not body.could_extract_minus_sign():
+                return (-expr / total) * sympy.Sum(body, *total.limits)
     return expr
 
 

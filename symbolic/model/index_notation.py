@@ -237,7 +237,8 @@ class Resolver(CallReader):
                 return self.derivative(e.name)
             mention, offsets = split_symbol(e.name), split_offset_subscript(e.name)
             mention = mention if offsets is None else dataclasses.replace(mention, tokens=offsets)
-            return self.entry(with_time_superscript(mention, self.network))  # h^{(t-1)}_j
+            return self.entry(with_time_superscript(  # h^{(t-1)}_j
+                mention, self.network, lambda m: read_label(m, self.network, self.span)))
         if e is sympy.E:
             return Exp(sympy.Integer(1))
         if e is sympy.I and "I" in self.network.index_ranges.values():  # the grammar's imaginary unit

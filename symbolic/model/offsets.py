@@ -341,9 +341,10 @@ def written_index(index: sympy.Expr) -> str:
     return text.lstrip("+") or "0"
 
 
-def with_time_superscript(mention, network: Network):
-    """``h^{(t-1)}_j`` as ``h_{t-1,j}``: a bracketed superscript with arithmetic on index letters
-    of the block is the first index (as ``x^{(i)}_j`` is ``x_{ij}``); any other mention as is."""
+def with_time_superscript(mention, network: Network, read_label=None):
+    r"""``h^{(t-1)}_j`` as ``h_{t-1,j}``: a bracketed superscript with arithmetic on index letters
+    of the block is the first index (as ``x^{(i)}_j`` is ``x_{ij}``); any other mention as is.
+    ``read_label`` moves an index label into the indices (``{\gamma_t}^{(k-1)}_i``)."""
     import dataclasses
     sup = mention.sup or ""
     inner = re.sub(r"\s+", "", sup[1:-1]) if sup[:1] in "([" and sup[-1:] in ")]" else ""
@@ -358,7 +359,8 @@ def with_time_superscript(mention, network: Network):
     if mention.label and set(re.findall(r"[A-Za-z]", mention.label)) & set(network.index_ranges):
         # {\gamma_t}^{(k-1)}_i: the label's index goes after the step, as \gamma_t^{(k)} reads
         # it (step, label, subscript); the label read first, the step put before it below
-        from .labels import read_label  # labels reads offsets: imported here, not at the top
-        mention = read_label(mention, network, None)
+        if read_label is None:
+            return mention
+        mention = read_label(mention)
     return dataclasses.replace(mention, name=mention.base, tokens=[OFFSET + inner, *mention.tokens],
                                sup=None)

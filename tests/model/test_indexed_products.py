@@ -63,7 +63,8 @@ T^t_{mk} W_{kl} \big( T^{t-1}_{li} {h_{t-2}}_j + T^{t-1}_{ln} W_{np} \frac{\part
 
 def test_products_of_matrices_at_time_steps_under_einstein_summation():
     text = KJO.read_text()
-    block = text[:text.index("We start by writing")]
+    start = text.index("```derivation", text.index("We start by writing"))  # the block of (w2)-(w5)
+    block = text[start:text.index("We define $p_t")]
     claims = found(STEP % "right" + STEP.replace("(T^t W T^{t-1})", "(T^{t-1} W T^t)") % "swapped", block)
     assert claims["right"].verdict.holds
     assert claims["swapped"].verdict == Verdict.REFUTED  # T^t and T^{t-1} in the other order
