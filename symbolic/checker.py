@@ -129,8 +129,7 @@ class NoteChecker:
             report.unread = self.unread
         if not saw_context and not report.claims:
             report.claims.append(ClaimResult(
-                self.note.path, 1, 1, Verdict.ERROR,
-                message=NO_BLOCK_MESSAGE, error_kind="notes",
+                self.note.path, 1, 1, Verdict.ERROR, message=NO_BLOCK_MESSAGE, error_kind="notes",
                 hint="start the note with a ```derivation block that declares indices and define"))
         report.seconds = time.perf_counter() - start
         return report
@@ -312,7 +311,8 @@ class NoteChecker:
         if not self.options.claims:
             return None
         parsed = [self._parse(t) for t in terms]
-        condition = parse_condition(chain.condition, self.context.network, chain.condition_span or span)
+        condition = parse_condition(self.context.dialects.condition(chain.condition), self.context.network,
+                                    chain.condition_span or span)
         chain_free = set().union(*(free_indices(t) for t in parsed))
         stray = condition.letters() - chain_free
         if stray:

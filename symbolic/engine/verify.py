@@ -58,7 +58,9 @@ class Condition:
         return Condition(self.pairs + other.pairs)
 
 
-_COMPARISON = re.compile(r"([A-Za-z]'*)\s*(=|\\neq|\\ne|≠)\s*([A-Za-z]'*)")
+# operands as the notes read them (a letter, or a name such as y_i: never read as its letter y)
+_OPERAND = r"[A-Za-z]'*(?:\s*_\s*(?:\{\s*[A-Za-z]\s*\}|[A-Za-z](?![A-Za-z])))?"
+_COMPARISON = re.compile(rf"({_OPERAND})\s*(=|\\neq|\\ne|≠)\s*({_OPERAND})")
 
 
 def parse_condition(text: str | None, network: Network, span: Span | None = None) -> Condition:

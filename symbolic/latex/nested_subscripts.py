@@ -33,8 +33,10 @@ _LABEL = r"(?:[A-Za-z0-9]|\{\s*[A-Za-z0-9]+(?:\s*[+-]\s*[A-Za-z0-9]+)*\s*\})"  #
 _INDICES = r"(?:[A-Za-z](?:\s*'+)?|\{\s*[A-Za-z]'*(?:\s*,?\s*[A-Za-z]'*)*\s*\})"
 # {b_y}_l and {\hat{y}_t}_{ij}: a braced subscripted name followed by a subscript
 _BRACED = re.compile(rf"(?<![\\A-Za-z_^])\{{\s*({_NAME})\s*_\s*({_LABEL})\s*\}}\s*_\s*({_INDICES})")
+# operators whose subscript holds what they act on or by: \nabla_{w_{jk}}, \sum_{x_i}, never labels
+_OPERATORS = r"\\(?:nabla|partial|sum|prod|int|lim|min|max|arg\s*min|arg\s*max|operatorname)(?![A-Za-z])"
 # b_{y_l} and \hat{y}_{t_{k}}: a subscript that is itself one label with a subscript
-_INNER = re.compile(rf"(?<![\\A-Za-z])({_NAME})\s*_\s*\{{\s*([A-Za-z0-9])\s*_\s*({_INDICES})\s*\}}")
+_INNER = re.compile(rf"(?<![\\A-Za-z])(?!{_OPERATORS})({_NAME})\s*_\s*\{{\s*([A-Za-z0-9])\s*_\s*({_INDICES})\s*\}}")
 # (\omega')^l_{m,n}: a primed name in parentheses followed by a sub- or superscript
 _PRIMED = re.compile(rf"\(\s*({_NAME})\s*('+)\s*\)(?=\s*[_^])")
 # Loss, Cost, Error: a capital and three or more small letters, not a command's argument

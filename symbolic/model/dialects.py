@@ -68,6 +68,11 @@ class Dialects:
             text = superscript_indices(text, letters)
         return self.indexed(text, span), called
 
+    def condition(self, text: str | None) -> str | None:
+        """A claim's condition with each fixed member written as a name as its letter
+        (``j \\neq y_i`` is ``j \\neq y`` under ``fixed: {i: N, y_i: C}``)."""
+        return self.fixed.letters_as_written(text) if text and self.fixed is not None else text
+
     def indexed(self, text: str, span: Span) -> str:
         """``text`` with the indices the author leaves unwritten added: the fixed letters a
         name carries, and the components of a row written as a vector."""

@@ -14,20 +14,28 @@ CONDITION_WORDS = r"for(?:\s+(?:all|every|each))?|if|when|where"
 TEXT_COMMANDS = r"text|textrm|textit|mathrm|mbox"
 _CMP = r"(?<![\w\\])([A-Za-z]'*)\s*(=|\\neq?(?![A-Za-z])|\\not\s*=)\s*([A-Za-z]'*)(?![\w'])"
 _BARE_CMP = re.sub(r"\((?!\?)", "(?:", _CMP)
+# in the prose an operand may also be a name for one member (y_i of a block's fixed: {y_i: C});
+# in a display a subscripted operand is a value (cases: x_k = y), never a condition on indices
+_OPERAND = r"[A-Za-z]'*(?:\s*_\s*(?:\{\s*[A-Za-z]\s*\}|[A-Za-z](?![A-Za-z])))?"
+_NAMED_CMP = rf"(?<![\w\\])({_OPERAND})\s*(=|\\neq?(?![A-Za-z])|\\not\s*=)\s*({_OPERAND})(?![\w'])"
 _JOIN = rf"\s*(?:,|\\(?:{TEXT_COMMANDS})\s*\{{\s*and\s*\}}|\\(?:land|wedge)(?![A-Za-z]))\s*"
 _CONDITION = rf"(?P<c>{_BARE_CMP}(?:{_JOIN}{_BARE_CMP})*)"
+_BARE_NAMED_CMP = re.sub(r"\((?!\?)", "(?:", _NAMED_CMP)
+_PROSE_CONDITION = rf"(?P<c>{_BARE_NAMED_CMP}(?:{_JOIN}{_BARE_NAMED_CMP})*)"
 _INTRO = rf"\\(?:{TEXT_COMMANDS})\s*\{{\s*(?:{CONDITION_WORDS})\s*\}}"
 CONDITION_FORMS = (  # (pattern, needs a comma or spacing before it)
     (re.compile(rf"\(\s*(?:{_INTRO}\s*)?{_CONDITION}\s*\)$"), False),
     (re.compile(rf"{_INTRO}(?:\s|~|\\[ ,;:]|\\q?quad(?![A-Za-z]))*{_CONDITION}$"), False),
     (re.compile(rf"{_CONDITION}$"), True),
 )
-COMPARISON_RE = re.compile(_CMP)
+COMPARISON_RE = re.compile(_NAMED_CMP)  # what a condition read by one of the forms compares
 # A condition stated in the prose right before a display: "If $i = j$,", "for \(i \neq k\):",
-# "In the case $i = k$, we have". Only comparisons of index letters, and only at the very end.
+# "In the case $i = k$, we have". Only comparisons of index letters (or of a fixed member's name,
+# y_i), and only at the very end.
 PROSE_CONDITION_RE = re.compile(
-    rf"\b(?:if|for|when|where|case)\s+(?:the\s+case\s+)?(?:\$|\\\()\s*{_CONDITION}\s*(?:\$|\\\))"
-    r"\s*(?:[,;:]?\s*(?:we\s+(?:have|get|obtain|find)|then|this\s+gives|it\s+follows\s+that))?"
+    rf"\b(?:if|for|when|where|case)\s+(?:the\s+case\s+)?(?:\$|\\\()\s*{_PROSE_CONDITION}\s*(?:\$|\\\))"
+    r"\s*(?:[,;:]?\s*(?:we\s+(?:have|get|obtain|find)|then|this\s+gives|it\s+follows\s+that"
+    r"|the\s+(?:gradient|derivative|partial\s+derivative|result)\s+(?:is|becomes|reads)))?"
     r"\s*[,:.;]?\s*$", re.I)
 NOT_EQUAL = "\\neq"  # \ne and \not= are written as \neq in normalised conditions
 # Between two equations: each side is a claim of its own.

@@ -156,3 +156,11 @@ def test_two_primed_indices_side_by_side_are_indices_not_a_derivative():
     """In w_{k'j'} the second prime follows the first: j' is a primed index, not j differentiated."""
     report = check_text(SOFTMAX_HAT + "\n$$ \\frac{\\partial s_{kj}}{\\partial w_{k'j'}} = \\hat{y}_k 1_{kk'} 1_{jj'} \\tag{c}$$\n")
     assert [c.verdict for c in report.claims] == [Verdict.PROVED], report.claims[0].message
+
+
+def test_a_subscripted_name_under_nabla_is_what_it_differentiates_by():
+    """\\nabla_{w_{jk}} L: the subscript of \\nabla is no label of a name (b_{y_l} is one)."""
+    block = MODEL.replace("  L = \\sum_j (h_j + g_j)", "  L = \\sum_j (h_j + g_j)")
+    found = check_text(block + "$$\\nabla_{w_{ij}} L = x_i (h_j (1 - h_j) + 1 - g_j^2) \\tag{a}$$\n"
+                       "$$\\nabla_{w_{ij}} L = x_i h_j (1 - h_j) \\tag{b}$$\n", "n.md").claims
+    assert [c.verdict for c in found] == [Verdict.PROVED, Verdict.REFUTED], [c.message for c in found]

@@ -78,3 +78,36 @@ def test_a_continuation_with_nothing_before_it_is_a_located_error():
     found = claims("\n$$= p_j (\\delta_{ij} - p_i) \\tag{x}$$\n")
     assert found["x"].verdict == Verdict.ERROR
     assert "no chain before it" in found["x"].message
+
+
+HINGE = r"""```derivation
+indices: {j: C, d: D}
+fixed: {i: N, y_i: C}
+define: |
+  s_j = \sum_d w_{jd} x_{id}
+  L_i = \sum_{j \neq y_i} \max(0, s_j - s_{y_i} + \Delta)
+```
+
+For the other rows where $j \neq y_i$, the gradient is:
+
+$$\nabla_{w_j} L_i = \mathbb{1}(s_j - s_{y_i} + \Delta > 0) x_i \tag{row}$$
+"""
+
+
+def test_a_prose_condition_may_compare_with_a_fixed_member_written_as_a_name():
+    """CS231n's hinge loss: 'for the other rows where j ≠ y_i, the gradient is …' — y_i is the fixed
+    label (fixed: {y_i: C}); the same display without the prose is refuted at j = y_i."""
+    found = {c.label: c for c in api.check_text(HINGE, "n.md").claims}
+    assert found["row"].verdict.holds, found["row"].message
+    assert found["row"].condition == r"j \neq y_i"
+    wrong = HINGE.replace("For the other rows where $j \\neq y_i$, the gradient is:", "The gradient:")
+    assert {c.label: c for c in api.check_text(wrong, "n.md").claims}["row"].verdict == Verdict.REFUTED
+    flipped = HINGE.replace(r"\mathbb{1}(s_j", r"-\mathbb{1}(s_j")
+    assert {c.label: c for c in api.check_text(flipped, "n.md").claims}["row"].verdict == Verdict.REFUTED
+
+
+def test_a_name_in_a_condition_that_is_no_fixed_member_is_an_error():
+    text = SOFTMAX + "\nIf $i = y_k$,\n\n$$\\frac{\\partial p_j}{\\partial a_i} = p_j (1 - p_j) \\tag{d}$$\n"
+    found = {c.label: c for c in api.check_text(text, "n.md").claims}
+    assert found["d"].verdict == Verdict.ERROR
+    assert "y_k is not an index letter" in found["d"].message
