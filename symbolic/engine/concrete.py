@@ -45,6 +45,9 @@ class Atom:
     argument: sympy.Expr
 
 
+_COMBINED_OPS = 40  # a log's sum argument this small is put over one denominator to split it
+
+
 class Concrete:
     """One network at one size assignment."""
 
@@ -200,6 +203,11 @@ class Concrete:
             return sympy.Add(*[self.atom("log", f) for f in argument.args])
         if isinstance(argument, sympy.Pow) and self._positive(argument.base):
             return argument.exp * self.atom("log", argument.base)
+        if isinstance(argument, sympy.Add) and sympy.count_ops(argument) <= _COMBINED_OPS:
+            # log(1 - 1/(1 + e^{-u})): over one denominator, e^{-u} / (1 + e^{-u}), a positive quotient
+            combined = sympy.factor(sympy.together(argument))
+            if isinstance(combined, (sympy.Mul, sympy.Pow)) and self._positive(combined):
+                return self._split_log(combined)
         return None
 
     # -- values ----------------------------------------------------------------------
