@@ -173,7 +173,7 @@ class Resolver(CallReader):
                                 f"its positions cover no declared size: mention {mention.name} with "
                                 "plain index letters too, or declare the size they cover (indices "
                                 "count from 1: x_{i+m-1} with i over I - M + 1 covers 1..I)")
-        known = sorted({t.name for t in self.network.tensors.values()})
+        known = [latex_name(n) for n in sorted({t.name for t in self.network.tensors.values()})]
         raise NotationError(f"unknown symbol {mention.written}", self.span,
                             self._glued_hint(mention.name) or
                             f"symbols of this context: {', '.join(known)}")

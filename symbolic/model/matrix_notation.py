@@ -31,6 +31,7 @@ from .index_notation import SIZE_PRIMES, Grad, Mention, Resolver, free_indices
 from .matrix_columns import ColumnReading
 from .matrix_names import hint_for, mentions, named
 from .matrix_settings import record_shape, side_shape
+from .names import latex_name
 from .matrix_values import ArrayArithmetic, Axis, Value
 from .shapes import shape_of
 from .superscripts import with_superscript
@@ -112,7 +113,7 @@ class MatrixResolver(ArrayArithmetic, ColumnReading):
         if not tensors:
             if mention.name in self.network.index_ranges.values() and self.fractions:
                 return Value(self.index_reader.size_value(mention.name))  # \frac{1}{m}
-            known = ", ".join(sorted({t.name for t in self.network.tensors.values()}))
+            known = ", ".join(latex_name(n) for n in sorted({t.name for t in self.network.tensors.values()}))
             raise self.error(f"unknown symbol {node.written}", node, f"symbols of this context: {known}")
         if len(tensors) > 1:
             raise self.error(f"{node.written} could mean any of {', '.join(map(str, tensors))}", node,

@@ -116,3 +116,17 @@ def test_without_layers_a_letter_superscript_is_part_of_a_name():
     assert found["bp3"].verdict.holds, found["bp3"].message
     assert found["new"].verdict == Verdict.ERROR
     assert "declare layers: {l: L}" in found["new"].hint
+
+
+def test_the_unknown_symbol_hint_names_the_symbols_as_the_author_writes_them():
+    from symbolic import check_text
+    note = (r"""```derivation
+indices: {k: K}
+define: |
+  \hat{y}_k = \frac{e^{a_k}}{\sum_{k'} e^{a_{k'}}}
+  \mathcal{L} = -\sum_k y_k \log \hat{y}_k
+loss: \mathcal{L}
+```
+""" + "\n$$\\frac{\\partial \\mathcal{L}}{\\partial a_k} = \\hat{y}_k - q_k \\tag{a}$$\n")
+    (claim,) = check_text(note, "n.md").claims
+    assert claim.hint == r"symbols of this context: a, \hat{y}, \mathcal{L}, y"
