@@ -94,6 +94,7 @@ def derive(path: str | Path, wrt: str, of: str | None = None, *, block: int = 1,
             it has no faithful matrix form.
     """
     from .calculus.derive import derive as derive_gradient
+    from .model.recurrence import recurrent_tensors
 
     if notation not in NOTATIONS:
         raise UsageError(f"unknown notation {notation!r}", Span("--notation", 1, 1),
@@ -108,6 +109,11 @@ def derive(path: str | Path, wrt: str, of: str | None = None, *, block: int = 1,
     checker = NoteChecker(note, Options(diagnose=False, claims=False))
     context = Document(str(path), checker.run(), checker.contexts).context(block)
 
+    if recurrent_tensors(context.network):
+        raise NotationError("derive does not write gradients through a recurrence (the gradient by "
+                            "a step sums over every later one)", Span("--wrt", 1, 1),
+                            "write the BPTT claim in the note (a sum over t, or a recursive error) "
+                            "and check it; gradcheck compares it with finite differences")
     of_expr = context.read(of, Span("--of", 1, 1)) if of else None
     derived = derive_gradient(context, context.read(wrt, Span("--wrt", 1, 1)), of_expr)
     if derived.verdict != Verdict.VERIFIED:

@@ -185,3 +185,10 @@ def test_every_correct_formula_printed_reads_back_and_holds(planted):
     for claim in refuted:
         result = corrected[f"correct-{claim.label}"]
         assert result.verdict in (Verdict.PROVED, Verdict.VERIFIED), (claim.correct, result.message)
+
+
+def test_derive_on_a_recurrent_model_says_why_it_does_not(capsys):
+    note = Path(__file__).resolve().parents[1] / "planted" / "recurrent.md"
+    assert main(["derive", str(note), "--wrt", "W_{jk}"]) == 2
+    err = capsys.readouterr().err
+    assert "derive does not write gradients through a recurrence" in err and "Traceback" not in err
