@@ -250,14 +250,18 @@ def _correct(context: Context, record: ClaimResult, first: int, derivative, deri
     if form != derived.expr and not _holds(network, context.assumptions, derived.expr, form,
                                            deadline=deadline):
         form = derived.expr
-    printed = to_latex(form, network, order)
-    try:  # shown only if it reads back, under this block, as an equation that holds
-        read_back = context.read(printed, Span(record.path, record.line, record.column))
-    except GradproofError:
-        return None
-    if not _holds(network, context.assumptions, derivative, read_back, deadline=deadline):
-        return None
-    return rf"{to_latex(derivative, network)} = {printed}"
+    left, printed = to_latex(derivative, network), to_latex(form, network, order)
+    fixed = context.dialects.fixed
+    for lhs_text, rhs_text in ([(fixed.as_the_author_writes(left), fixed.as_the_author_writes(printed))]
+                               if fixed is not None else []) + [(left, printed)]:
+        try:  # shown only if it reads back, under this block, as an equation that holds
+            span = Span(record.path, record.line, record.column)
+            if _holds(network, context.assumptions, context.read(lhs_text, span), context.read(rhs_text, span),
+                      deadline=deadline):
+                return rf"{lhs_text} = {rhs_text}"
+        except GradproofError:
+            continue
+    return None
 
 
 def _index_pattern(context: Context, lhs, rhs, deadline) -> str | None:

@@ -48,6 +48,30 @@ class FixedIndices:
         out.append(text[at:])
         return "".join(out)
 
+    def as_the_author_writes(self, text: str) -> str:
+        """``text`` (printed with every index) as the author writes it: the carried letters left
+        out (``J_{oc}`` is ``J``), a fixed letter written as a name as that name (``y`` is ``y_i``).
+        The inverse of :meth:`rewrite` on what it wrote; the caller reads the result back."""
+        out, at = [], 0
+        for name in written_names(text):
+            carried, tokens = self.carried.get(name.head), name.tokens
+            if name.start < at or not tokens:
+                continue
+            if carried is not None and len(tokens) == carried[0] + len(carried[1]) \
+                    and tuple(tokens[carried[0]:]) == carried[1]:
+                tokens = tokens[:carried[0]]
+            named = {letter: f"{letter}_{sub}" for letter, sub in self.written}
+            tokens = [named.get(t, t) for t in tokens]
+            if tokens == name.tokens:
+                continue
+            shown = name.text_without_sub(text)
+            if tokens:  # y_i among the indices: separated by commas, s_{j',y_i}
+                shown += "_{" + ("," if any("_" in t for t in tokens) else "").join(tokens) + "}"
+            out.append(text[at:name.start] + shown)
+            at = name.end
+        out.append(text[at:])
+        return "".join(out)
+
     def letters_as_written(self, text: str) -> str:
         """``text`` with each fixed member written as a name (``y_i``) as its letter (``y``)."""
         for letter, sub in self.written:

@@ -43,6 +43,10 @@ class WrittenName:
         return [m.group(1) + m.group(2) if m.group(1) else m.group(3)
                 for m in _TOKEN.finditer(compact)]
 
+    def text_without_sub(self, text: str) -> str:
+        """This name written without its subscript (its superscript kept)."""
+        return self.head_text + (f"^{self.sup}" if self.sup is not None else "")
+
     def with_tokens(self, tokens: list[str]) -> str:
         """This name written with the subscript ``tokens`` (its superscript kept)."""
         sup = f"^{self.sup}" if self.sup is not None else ""
