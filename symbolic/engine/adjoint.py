@@ -55,17 +55,12 @@ class Adjoint:
         concrete = self.concrete
         # a name defined by a derivative (γ = ∂J/∂h) is evaluated by this route too, so that it
         # shares its objects with the other side; the forward route keeps its own values of it
-        forward = {e: v for e, v in concrete._values.items() if e[0] in self._derived}
-        for entry in forward:
-            del concrete._values[entry]
-        concrete.entry_rule = self.total
-        try:
-            return concrete.value(expr, env)
-        finally:
-            concrete.entry_rule = None
-            for entry in [e for e in concrete._values if e[0] in self._derived]:
-                del concrete._values[entry]
-            concrete._values.update(forward)
+        with concrete.fresh_values(self._derived):
+            concrete.entry_rule = self.total
+            try:
+                return concrete.value(expr, env)
+            finally:
+                concrete.entry_rule = None
 
     # -- the graph of entries -------------------------------------------------------
     def users(self, entry: Entry) -> list[Entry]:

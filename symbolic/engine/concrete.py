@@ -19,8 +19,10 @@ after it is zero for real.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sympy
@@ -246,6 +248,20 @@ class Concrete:
             shown = ",".join(str(i + 1) for i in idx)
             names.setdefault(value, f"{tensor.latex}_{{{shown}}}" if idx else tensor.latex)
         return names
+
+    @contextlib.contextmanager
+    def fresh_values(self, tensors) -> Iterator[None]:
+        """Inside, the entries of ``tensors`` are computed anew (their values so far set aside);
+        after, the values computed inside are dropped and those set aside are back."""
+        kept = {e: v for e, v in self._values.items() if e[0] in tensors}
+        for entry in kept:
+            del self._values[entry]
+        try:
+            yield
+        finally:
+            for entry in [e for e in self._values if e[0] in tensors]:
+                del self._values[entry]
+            self._values.update(kept)
 
     def entry_value(self, entry: Entry) -> sympy.Expr:
         cached = self._values.get(entry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -167,6 +168,12 @@ def test_in_claim_names_puts_a_definition_back_with_either_sign(tmp_path):
     assert in_claim_names(y.entry(k) - t.entry(k), [definition]) == definition.lhs
 
 
+# refuted claims with no correct formula, and why: a definition by the chain (δ), a block's own
+# function written with a prime or in Leibniz form (its derivative has no printed form)
+NO_CORRECT = {"notation_twins.md": {"softplus_leibniz", "swish_block_prime"},
+              "layer_superscripts.md": {"swapped", "dropped", "layer"}}
+
+
 @pytest.mark.parametrize("planted", ["notation_twins.md", "layer_superscripts.md"])
 def test_every_correct_formula_printed_reads_back_and_holds(planted):
     """A refuted claim's '→ correct:' equation, written into the note right after the claim (so
@@ -174,15 +181,18 @@ def test_every_correct_formula_printed_reads_back_and_holds(planted):
     (An entry with a layer superscript raised to a power once printed as z^{(1)}_{j}^{2}, a double
     superscript.)"""
     text = (Path(__file__).resolve().parents[1] / "planted" / planted).read_text("utf-8")
-    refuted = [c for c in check_text(text, planted).claims if c.correct]
-    assert refuted
+    report = check_text(text, planted).claims
+    refuted = [c for c in report if c.correct]
+    # a correct formula that fails to read back is not shown: none may go missing that way
+    assert {c.label for c in report if c.verdict == Verdict.REFUTED and not c.correct} == NO_CORRECT[planted]
     lines = text.splitlines()
     for claim in sorted(refuted, key=lambda c: -c.line):
         end = next(n for n in range(claim.line - 1, len(lines)) if lines[n].rstrip().endswith("$$")
                    and (n > claim.line - 1 or lines[n].count("$$") == 2))
         lines.insert(end + 1, f"\n$$ {claim.correct} \\tag{{correct-{claim.label}}}$$\n")
     corrected = {c.label: c for c in check_text("\n".join(lines), planted).claims}
-    for claim in refuted:
+    for claim in refuted:  # and is LaTeX: no second superscript on z^{(1)}_{j}
+        assert not re.search(r"\^\{[^{}]*\}_\{[^{}]*\}\^", claim.correct), claim.correct
         result = corrected[f"correct-{claim.label}"]
         assert result.verdict in (Verdict.PROVED, Verdict.VERIFIED), (claim.correct, result.message)
 
